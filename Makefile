@@ -31,7 +31,8 @@ help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 $(BIN)/activate: requirements.txt requirements-dev.txt $(wildcard */requirements*.txt)
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { apt-get update -qq && \
+	  apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 	@$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
@@ -55,8 +56,10 @@ sanity: test-tree ## ansible-test sanity
 units: test-tree ## ansible-test units (pytest)
 	cd $(TEST_TREE) && ansible-test units --venv --python 3.11 --color no --requirements
 
-lint: venv collections ## ansible-lint, production profile
+lint: venv collections ## ansible-lint (production profile); the SDKs are imported only in module_utils
 	ansible-lint --profile production
+	@outside=$$(grep -rl --include='*.py' 'alibabacloud_' plugins | grep -v '^plugins/module_utils/' || true); \
+	  if [ -n "$$outside" ]; then echo "SDK used outside plugins/module_utils: $$outside"; exit 1; fi
 
 changelog-lint: venv ## antsibull-changelog lint
 	antsibull-changelog lint

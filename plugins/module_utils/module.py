@@ -18,6 +18,7 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.connection imp
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.connection import resolve_connection
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.connection import secrets_of
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiClient
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiError
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import MissingSDK
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.waiters import WaitFailed
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.waiters import WaitTimeout
@@ -69,6 +70,13 @@ class AlicloudModule(AnsibleModule):
                 self.fail_json(msg=str(error))
         return self._clients[product]
 
+    def check(self, validate, *args):
+        """Run an input validator before any API call; its ValueError becomes the task's failure message."""
+        try:
+            return validate(*args)
+        except ValueError as error:
+            self.fail_json(msg=str(error))
+
     def fail_api(self, error, msg=None, **extra):
         """Report an ApiError: what failed, the cloud's code and request id. Secrets are masked on output."""
         text = '%s: %s' % (msg, error) if msg else str(error)
@@ -83,3 +91,25 @@ class AlicloudModule(AnsibleModule):
             self.fail_json(msg=str(error), last_state=error.last)
         except WaitFailed as error:
             self.fail_json(msg=str(error))
+
+    def converge(self, key, current, create, update, delete, comparable):
+        """The present/absent state machine of a resource module; exits the module.
+
+        ``create()`` returns the new resource, ``update(current)`` returns (changed, resource), ``delete(current)``
+        removes it; each honours check mode itself. The result carries the resource under ``key`` and a diff of
+        ``comparable(resource)``.
+        """
+        try:
+            if self.params['state'] == 'absent':
+                if current:
+                    delete(current)
+                self.exit_json(changed=current is not None, diff=dict(
+                    before=comparable(current) if current else {}, after={}), **{key: {}})
+            if current is None:
+                changed, before, after = True, {}, create()
+            else:
+                before = comparable(current)
+                changed, after = update(current)
+            self.exit_json(changed=changed, diff=dict(before=before, after=comparable(after)), **{key: after})
+        except ApiError as error:
+            self.fail_api(error)

@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import dict_to_tags
+
 
 def compare_tags(current, desired, purge=True):
     """Return (to_set, to_remove): a dict of tags to add or change and a sorted list of keys to remove."""
@@ -26,3 +28,15 @@ def merged_tags(current, desired, purge=True):
     result = dict((k, v) for k, v in (current or {}).items() if k not in to_remove)
     result.update(to_set)
     return result
+
+
+def apply_tags(client, resource_type, resource_id, to_set, to_remove, untag_action='UntagResources', region=None):
+    """Send the tag changes compare_tags computed. Product differences are the untag action's name
+    (VPC and ALB spell it UnTagResources) and whether the call carries a RegionId."""
+    base = {'ResourceType': resource_type, 'ResourceId': [resource_id]}
+    if region:
+        base['RegionId'] = region
+    if to_remove:
+        client.call(untag_action, dict(base, TagKey=to_remove))
+    if to_set:
+        client.call('TagResources', dict(base, Tag=dict_to_tags(to_set)))

@@ -84,3 +84,17 @@ def client_token(action, params, nonce):
     """
     canonical = json.dumps([action, params, nonce], sort_keys=True, separators=(',', ':'), default=str)
     return hashlib.sha256(canonical.encode('utf-8')).hexdigest()[:64]
+
+
+def attribute_changes(current, wanted):
+    """Compare wanted attributes with a described resource.
+
+    ``wanted`` maps a wire parameter name to (snake_case key in ``current``, desired value); a desired value of
+    None means "leave alone". Returns ({wire name: new value} to send, ``current`` as it will be afterwards).
+    """
+    to_send, after = {}, dict(current)
+    for wire_name, (key, value) in wanted.items():
+        if value is not None and value != current.get(key):
+            to_send[wire_name] = value
+            after[key] = value
+    return to_send, after

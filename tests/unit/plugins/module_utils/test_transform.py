@@ -7,6 +7,7 @@ import pytest
 
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import compare_tags
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import merged_tags
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import attribute_changes
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import client_token
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import dict_to_tags
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import snake_dict
@@ -84,3 +85,11 @@ def test_a_struct_with_one_list_member_is_not_a_wrapper():
     assert snake_dict(action) == {'forward_group_config': {'server_group_tuples': [{'server_group_id': 'sgp-1'}]}}
     wrapped = {'PublicIpAddress': {'IpAddress': ['47.1.2.3']}, 'DomainRecords': {'Record': []}}
     assert snake_dict(wrapped) == {'public_ip_address': ['47.1.2.3'], 'domain_records': []}
+
+
+def test_attribute_changes_sends_only_what_differs_and_predicts_the_result():
+    current = {'vpc_name': 'a', 'description': 'old', 'cidr_block': '10.0.0.0/16'}
+    to_send, after = attribute_changes(current, {'VpcName': ('vpc_name', 'a'), 'Description': ('description', 'new'),
+                                                 'CidrBlock': ('cidr_block', None)})
+    assert to_send == {'Description': 'new'}
+    assert after == {'vpc_name': 'a', 'description': 'new', 'cidr_block': '10.0.0.0/16'}

@@ -54,7 +54,7 @@ def _run(options, version):
         stop = _stop_on_signals()
         server.start()
         logger.log("NETWORK", "Waiting for connections", log_id=23016, context="listener", port=options.port, ssl="off")
-        while not stop.wait(1):
+        while not stop.wait(0.2):
             pass
         logger.log("CONTROL", "Received signal; shutting down", log_id=23377, context="SignalHandler")
         server.stop()

@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # install_ant-media-server.sh for the Ant Media Server Enterprise STAND-IN (TEST DOUBLE for
 # lowlatency.alicloud role tests, not Ant Media's installer and not Ant Media Server).
 #

@@ -61,7 +61,7 @@ def _versioned(relative, data, version):
 
 def _distribution_entries(version):
     entries = {}
-    for directory, _, files in os.walk(DIST):
+    for directory, subdirectories, files in os.walk(DIST):
         for name in files:
             path = os.path.join(directory, name)
             relative = os.path.relpath(path, DIST)

@@ -19,7 +19,7 @@ HASHES = (("MD5Sum", "md5"), ("SHA1", "sha1"), ("SHA256", "sha256"))
 
 
 def _digests(data):
-    return {name: hashlib.new(name, data).hexdigest() for _, name in HASHES}
+    return {name: hashlib.new(name, data).hexdigest() for field, name in HASHES}
 
 
 def package_stanza(deb_path, filename):

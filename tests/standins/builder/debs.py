@@ -15,6 +15,8 @@ MONGOD = os.path.join(STANDINS, "mongod")
 DEBIAN_FILES = os.path.join(MONGOD, "debian")
 MAINTAINER = "lowlatency.alicloud test doubles <standins@lowlatency.invalid>"
 SERVER_DEPENDS = "adduser, python3 (>= 3.8), python3-pymongo, python3-yaml"
+# The launcher is kept without its interpreter line in the repository (ansible-test allows only a few).
+LAUNCHER_SHEBANG = b"#!/usr/bin/python3 -I\n"
 # Fixed timestamps inside the .debs: the same inputs give the same bytes.
 SOURCE_DATE_EPOCH = "1700000000"
 
@@ -60,7 +62,7 @@ def _pinned(*packages):
 
 def _server_files(version):
     files = {
-        "/usr/bin/mongod": (os.path.join(DEBIAN_FILES, "mongod.launcher"), 0o755),
+        "/usr/bin/mongod": (LAUNCHER_SHEBANG + _read(os.path.join(DEBIAN_FILES, "mongod.launcher")), 0o755),
         "/etc/mongod.conf": (os.path.join(DEBIAN_FILES, "mongod.conf"), 0o644),
         "/lib/systemd/system/mongod.service": (os.path.join(DEBIAN_FILES, "mongod.service"), 0o644),
         "/usr/lib/mongodb-org-standin/version": (version.encode("ascii") + b"\n", 0o644),
@@ -124,7 +126,7 @@ def _write_tree(package, root):
         with open(target, "wb") as handle:
             handle.write(_read(package.postinst))
         os.chmod(target, 0o755)
-    for directory, _, _ in os.walk(root):
+    for directory, subdirectories, files in os.walk(root):
         os.chmod(directory, 0o755)
 
 

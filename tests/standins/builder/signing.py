@@ -24,9 +24,9 @@ class Signer:
     def fingerprint(self, series):
         """The series' key fingerprint, generating the key (ed25519, no expiry) the first time."""
         uid = KEY_UID.format(series=series)
-        for _ in range(2):
+        for attempt in ("existing", "generated"):
             listing = subprocess.run(["gpg", "--homedir", self.home, "--batch", "--with-colons", "--list-secret-keys", "=" + uid],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True).stdout
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True, check=False).stdout
             fingerprints = [line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr:")]
             if fingerprints:
                 return fingerprints[0]

@@ -96,7 +96,7 @@ class ResourceMeter:
         values = {}
         with open("/proc/meminfo", encoding="ascii") as handle:
             for line in handle:
-                key, _, rest = line.partition(":")
+                key, separator, rest = line.partition(":")
                 values[key] = int(rest.split()[0])
         total_mb = values["MemTotal"] // 1024
         return "%d/%d" % (total_mb - values["MemAvailable"] // 1024, total_mb)

@@ -1,6 +1,6 @@
 """The configuration AMS reads at start: conf/red5.properties, conf/jee-container.xml, each app's red5-web.properties."""
 import os
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 import zipfile
 
 CLUSTER_BEAN_CLASS = "io.antmedia.enterprise.cluster.TcpCluster"
@@ -19,7 +19,7 @@ def read_properties(path):
             stripped = line.strip()
             if not stripped or stripped[0] in "#!" or "=" not in stripped:
                 continue
-            key, _, value = stripped.partition("=")
+            key, separator, value = stripped.partition("=")
             properties[key.strip()] = value.strip()
     return properties
 

@@ -83,7 +83,7 @@ class AmsServer:
         def accept_and_close():
             while True:
                 try:
-                    connection, _ = listener.accept()
+                    connection = listener.accept()[0]
                 except OSError:
                     return
                 connection.close()

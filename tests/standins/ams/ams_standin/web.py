@@ -32,7 +32,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path.startswith("/rest/"):
             return self._console_rest(path)
-        app_name, _, rest = path.lstrip("/").partition("/")
+        app_name, separator, rest = path.lstrip("/").partition("/")
         app = self.server.ams.config.app(app_name) if app_name else None
         if app is None:
             return self._static(self.server.ams.config.app("root"), path.lstrip("/"))

@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # change_server_mode.sh of the Ant Media Server Enterprise STAND-IN (TEST DOUBLE, not Ant Media Server).
 #   change_server_mode.sh cluster "mongodb://[user:password@]host[:port][/?options]"
 #   change_server_mode.sh standalone [DB_URL]

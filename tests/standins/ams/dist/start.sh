@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # start.sh of the Ant Media Server Enterprise STAND-IN (TEST DOUBLE, not Ant Media Server).
 # Runs the server in the foreground (the container entrypoint form). Options honoured, as the vendor's:
 #   -m cluster|standalone  -h DB_URL  -u user  -p password   (same edits as change_server_mode.sh, no restart)

@@ -151,7 +151,7 @@ def _users_info_privileges(ctx):
         return []  # everyone may look at their own user
     if wanted is None:
         return [(ctx.db, "viewUser")]
-    return [(db, "viewUser") for _, db in wanted]
+    return [(db, "viewUser") for user, db in wanted]
 
 
 COMMANDS = {

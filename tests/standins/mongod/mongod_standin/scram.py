@@ -112,8 +112,8 @@ class ScramConversation:
 
     def first(self, client_first):
         """client-first-message -> server-first-message."""
-        gs2_flag, _, rest = client_first.partition(",")
-        authzid, _, bare = rest.partition(",")
+        gs2_flag, separator, rest = client_first.partition(",")
+        authzid, separator, bare = rest.partition(",")
         if gs2_flag not in ("n", "y") or authzid:
             raise ScramError("channel binding and authorization identities are not supported")
         attributes = _attributes(bare)

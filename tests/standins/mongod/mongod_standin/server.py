@@ -108,7 +108,7 @@ class MongodServer:
 
     def _dispatch(self, session, message):
         if message.opcode == wire.OP_QUERY:
-            db, _, collection = message.collection.partition(".")
+            db, separator, collection = message.collection.partition(".")
             if collection != "$cmd":
                 return {"$err": "stand-in: legacy OP_QUERY reads are not modelled", "code": 5739101, "ok": 0.0}
             return commands.run(self.state, session, db, message.body, legacy=True)

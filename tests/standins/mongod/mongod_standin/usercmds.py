@@ -99,7 +99,7 @@ def users_info(ctx):
 
 def supported_mechanisms(state, qualified_name):
     """hello's saslSupportedMechs for "db.user": the mechanisms the user has credentials for, or None."""
-    db, _, name = qualified_name.partition(".")
+    db, separator, name = qualified_name.partition(".")
     user = state.user_document(db, name)
     return sorted(user["credentials"]) if user else None
 

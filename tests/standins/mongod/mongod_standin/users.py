@@ -52,7 +52,7 @@ def role_exists(role, db):
 
 def _grants(role, role_db):
     if role in _DB_ROLES:
-        return [(role_db, actions) for _, actions in _DB_ROLES[role]]
+        return [(role_db, actions) for scope, actions in _DB_ROLES[role]]
     if role_db == "admin" and role in _ADMIN_ROLES:
         return list(_ADMIN_ROLES[role])
     return []

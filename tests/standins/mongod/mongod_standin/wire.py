@@ -38,7 +38,7 @@ def read_message(sock):
     header = _read_exactly(sock, _HEADER.size)
     if header is None:
         return None
-    length, request_id, _, opcode = _HEADER.unpack(header)
+    length, request_id, response_to, opcode = _HEADER.unpack(header)
     if length < _HEADER.size or length > MAX_MESSAGE_SIZE:
         raise ProtocolError("message length %d out of range" % length)
     payload = _read_exactly(sock, length - _HEADER.size)

@@ -124,3 +124,14 @@ def test_version_flag_prints_the_release():
     output = subprocess.run(command, env=environment, check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
     assert output.splitlines()[0] == "db version v6.0.19"
     assert '"standin": true' in output
+
+
+def test_without_log_append_the_previous_log_is_set_aside(mongod_factory):
+    server = mongod_factory()
+    server.config["systemLog"]["logAppend"] = False
+    server.log_path.write_text('{"msg": "from the previous run"}\n')
+    server.start()
+    server.stop()
+    kept = [p for p in server.root.iterdir() if p.name.startswith("mongod.log.")]
+    assert len(kept) == 1 and "previous run" in kept[0].read_text()
+    assert "previous run" not in server.log_path.read_text()

@@ -45,13 +45,13 @@ check_os() {
 }
 
 install_packages() {
-  local missing=""
+  local missing=()
   for package in $PACKAGES; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
-  [ -z "$missing" ] && return 0
+  [ ${#missing[@]} -eq 0 ] && return 0
   apt-get update -qq || fail "apt-get update"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing || fail "apt-get install$missing"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" || fail "apt-get install ${missing[*]}"
 }
 
 installed_version() {
@@ -79,7 +79,8 @@ create_user_and_logs() {
 
 install_service() {
   cp "$AMS_BASE/antmedia.service" /etc/systemd/system/antmedia.service || fail "copy antmedia.service"
-  systemctl daemon-reload && systemctl enable antmedia || fail "enable antmedia"
+  systemctl daemon-reload || fail "systemctl daemon-reload"
+  systemctl enable antmedia || fail "enable antmedia"
   if [ -d /etc/sudoers.d ]; then
     echo "antmedia ALL=(ALL) NOPASSWD: /bin/bash enable_ssl.sh*" > /etc/sudoers.d/antmedia
     chmod 0440 /etc/sudoers.d/antmedia

@@ -7,7 +7,8 @@
 
 if [ -z "$RED5_HOME" ]; then
   cd "$(dirname "$0")" || exit 1
-  export RED5_HOME=$(pwd)
+  RED5_HOME=$(pwd)
+  export RED5_HOME
 fi
 export ANTMEDIA_HOME=${ANTMEDIA_HOME:-$RED5_HOME}
 source "$RED5_HOME/conf/functions.sh"
@@ -20,7 +21,7 @@ set_server_property() { # key value
   fi
 }
 
-SERVER_MODE= DB_URL= DB_USERNAME= DB_PASSWORD=
+SERVER_MODE="" DB_URL="" DB_USERNAME="" DB_PASSWORD=""
 while getopts g:s:r:m:h:u:p:l:a:n:w:k:j:c:e:t option; do
   case "${option}" in
     m) SERVER_MODE=${OPTARG};;

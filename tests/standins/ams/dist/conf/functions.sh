@@ -69,7 +69,7 @@ change_server_mode() { # mode url [user password]
   set_property clusterdb.host "$db_url" "$home/conf/red5.properties"
   set_property clusterdb.user "$db_user" "$home/conf/red5.properties"
   set_property clusterdb.password "$db_password" "$home/conf/red5.properties"
-  for app in $(ls -d "$home"/webapps/*/); do
+  for app in "$home"/webapps/*/; do
     set_property db.type "$db_type" "$app/WEB-INF/red5-web.properties"
     set_property db.host "$db_url" "$app/WEB-INF/red5-web.properties"
     set_property db.user "$db_user" "$app/WEB-INF/red5-web.properties"

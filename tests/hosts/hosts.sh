@@ -54,10 +54,18 @@ ensure_network() {
 
 is_test_host() { [[ $(podman container inspect -f '{{index .Config.Labels "lowlatency.test-host"}}' "$1" 2>/dev/null) == 1 ]]; }
 
+# A container of that name may only be a test host of this network (then it is reused).
+check_name_is_free() {
+  local name=$1 network
+  podman container exists "$name" || return 0
+  is_test_host "$name" || die "a container named $name exists and is not a test host; not touching it"
+  network=$(podman container inspect -f '{{index .Config.Labels "lowlatency.test-network"}}' "$name")
+  [[ $network == "$NETWORK" ]] || die "test host $name is on network $network: hosts.sh down --network $network first"
+}
+
 start_host() {
   local name=$1
   if podman container exists "$name"; then
-    is_test_host "$name" || die "a container named $name exists and is not a test host; not touching it"
     quietly podman start "$name"
   else
     # runc and explicit ulimits: crun and podman's default rlimits both fail on this kind of machine
@@ -136,9 +144,10 @@ hosts_on_network() {
 command_up() {
   [[ ${#NAMES[@]} -gt 0 ]] || die "up: name at least one host"
   podman image exists "$IMAGE_NAME:latest" || die "no image $IMAGE_NAME:latest: run tests/hosts/build-image.sh"
+  local name
+  for name in "${NAMES[@]}"; do check_name_is_free "$name"; done
   ensure_ssh_key
   ensure_network
-  local name
   for name in "${NAMES[@]}"; do start_host "$name"; done
   wait_all_ready || die "hosts did not come up: ${NAMES[*]}"
   [[ -z $INVENTORY ]] || write_inventory

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepare this machine (Debian 12, root) to run systemd test hosts in podman and Molecule against them:
-#   1. the Debian packages podman, runc and debootstrap (apt-get update only when a package cannot be found),
+#   1. the Debian packages podman, runc, debootstrap and openssh-client (apt-get update only when a package cannot be found),
 #   2. a project-owned containers.conf (runc, cgroupfs, ulimits the host can grant, file events logger),
 #   3. the collections Molecule and the roles' tests need, taken from the ansible wheel on PyPI (Galaxy is unreachable).
 # Idempotent and quiet: a second run changes nothing and takes well under a second.
@@ -11,7 +11,7 @@ set -euo pipefail
 # shellcheck source=tests/hosts/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PACKAGES=(podman runc debootstrap)
+PACKAGES=(podman runc debootstrap openssh-client)  # ssh: how Ansible reaches the hosts
 ANSIBLE_WHEEL_VERSION=12.3.0  # the newest ansible release for ansible-core 2.19 on Python 3.11
 WANTED_COLLECTIONS=(containers/podman ansible/posix community/general)
 COLLECTIONS_DIR=${1:-${COLLECTIONS:-$CACHE/collections}}

@@ -10,6 +10,8 @@ emulator's own bookkeeping and never reach a response:
 * ``_tags``: the resource's tags (see emulator.core.tags).
 """
 
+import traceback
+
 from emulator.core import ids, jobs, regions
 from emulator.core.errors import ApiError
 from emulator.core.registry import DEPENDENTS, EVENTS
@@ -65,8 +67,10 @@ class Context:
 
     # Identifiers and time.
 
-    def new_id(self, prefix, length=21):
-        return ids.resource_id(prefix, self.region_info.id_code, length)
+    def new_id(self, prefix, length=21, regional=True):
+        """``prefix-`` + ``length`` lowercase letters and digits, the first three being the region's code unless
+        ``regional`` is False (ALB ids, for instance, carry no region code)."""
+        return ids.resource_id(prefix, self.region_info.id_code if regional else '', length)
 
     def iso(self, epoch=None):
         return ids.iso_time(self.now if epoch is None else epoch)
@@ -149,4 +153,6 @@ def run_due_events(emulator):
             ctx.run_event(event['event'], event['args'])
         except ApiError:
             pass  # an event refused by the state it found (the resource is gone): nothing to do
+        except Exception:  # a bug in an event handler must not break the unrelated request that ran it
+            traceback.print_exc()
         ran = True

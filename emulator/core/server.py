@@ -98,7 +98,13 @@ class Emulator:
                  'signature': None, 'access_key_id': None, 'parameters': {}, 'ignored': [], 'mutating': False,
                  'fault': None, 'error_code': None}
         try:
-            response = Response(200, self._api(request, entry))
+            try:
+                response = Response(200, self._api(request, entry))
+            except ApiError:
+                raise
+            except Exception:  # an emulator bug or an unreadable request: answer as the cloud's 500
+                traceback.print_exc()
+                raise errors.internal_error()
         except ApiError as error:
             entry['error_code'] = error.code
             product = PRODUCTS.get(entry['product'])

@@ -132,3 +132,38 @@ def test_error_body_and_success_body_shapes(emulator_server, vpc):
     error = sdk_error(vpc.describe_vpc_attribute, M.DescribeVpcAttributeRequest(region_id=REGION, vpc_id='vpc-x'))
     assert set(error.data) >= {'Code', 'Message', 'RequestId', 'HostId'}
     assert error.request_id == error.data['RequestId']
+
+
+def _record_sent_requests(monkeypatch):
+    """The DaraRequests the SDK sends (its own transport, still doing the sending)."""
+    from darabonba.core import DaraCore
+    sent = []
+    original = DaraCore.do_action
+
+    def recording(request, runtime_option=None):
+        sent.append(request)
+        return original(request, runtime_option)
+
+    monkeypatch.setattr(DaraCore, 'do_action', staticmethod(recording))
+    return sent, original
+
+
+def test_a_replayed_request_is_refused(vpc, monkeypatch):
+    sent, send = _record_sent_requests(monkeypatch)
+    create_vpc(vpc)
+    replay = send(sent[-1], {})
+    assert replay.status_code == 400
+    assert b'SignatureNonceUsed' in replay.body
+    assert vpcs(vpc).total_count == 1
+
+
+def test_an_old_timestamp_is_refused(vpc, monkeypatch):
+    import time
+    sent, send = _record_sent_requests(monkeypatch)
+    vpcs(vpc)
+    old = sent[-1]
+    old.headers['x-acs-date'] = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(time.time() - 20 * 60))
+    old.headers['x-acs-signature-nonce'] = 'another-nonce'
+    response = send(old, {})
+    assert response.status_code == 400
+    assert b'InvalidTimeStamp.Expired' in response.body

@@ -305,3 +305,27 @@ def test_dry_run_checks_and_changes_nothing(vpc):
     error = sdk_error(create_vpc, vpc, '10.0.0.0/40', 'dry', dry_run=True)
     assert error.code == 'InvalidCidrBlock.Malformed'
     assert vpcs(vpc).total_count == 0
+
+
+def test_vpc_cidr_can_change_while_it_still_holds_its_vswitches(vpc):
+    parent = create_vpc(vpc, '10.0.0.0/16').vpc_id
+    create_vswitch(vpc, parent, '10.0.1.0/24')
+    vpc.modify_vpc_attribute(M.ModifyVpcAttributeRequest(region_id=REGION, vpc_id=parent, cidr_block='10.0.0.0/8'))
+    assert vpc_attribute(vpc, parent).cidr_block == '10.0.0.0/8'
+    error = sdk_error(vpc.modify_vpc_attribute, M.ModifyVpcAttributeRequest(region_id=REGION, vpc_id=parent,
+                                                                            cidr_block='10.0.2.0/24'))
+    assert error.code == 'InvalidParameter'
+    assert vpc_attribute(vpc, parent).cidr_block == '10.0.0.0/8'
+
+
+def test_vswitch_status_guards_deletion(vpc, admin):
+    parent = create_vpc(vpc, '10.0.0.0/16').vpc_id
+    settled = create_vswitch(vpc, parent, '10.0.0.0/24').v_switch_id
+    admin.set_profile(delays={'vpc.vswitch_pending': 30})
+    pending = create_vswitch(vpc, parent, '10.0.1.0/24').v_switch_id
+    assert sdk_error(delete_vswitch, vpc, pending).code == 'IncorrectVSwitchStatus'
+    assert sdk_error(delete_vswitch, vpc, settled).code == 'OperationDenied.OtherSubnetProcessing'
+    admin.advance_clock(31)
+    delete_vswitch(vpc, pending)
+    delete_vswitch(vpc, settled)
+    assert vswitches(vpc, vpc_id=parent).total_count == 0

@@ -49,6 +49,7 @@ class ActionSpec:
     request: Schema
     response: Optional[Schema]
     mutating: bool
+    replays_client_token: bool = True
 
     def accepts(self, wire_name):
         return wire_name in self.request.fields
@@ -65,8 +66,12 @@ class Product:
         self.endpoint = endpoint or '%s.aliyuncs.com' % name
         PRODUCTS[name] = self
 
-    def action(self, name, mutating=None):
-        """Register the handler of an action. ``mutating`` overrides the rule read from the action's name."""
+    def action(self, name, mutating=None, replays_client_token=True):
+        """Register the handler of an action. ``mutating`` overrides the rule read from the action's name.
+
+        ``replays_client_token=False`` is for the few APIs whose ClientToken does not make a retry return the first
+        answer (CAS UploadUserCertificate answers NameRepeat to a repeated token): the handler then sees every call.
+        """
         def register(handler):
             request = request_schema(self.models, name)
             if request is None:
@@ -75,7 +80,7 @@ class Product:
             if key in ACTIONS:
                 raise ValueError('action %s %s is registered twice' % key)
             ACTIONS[key] = ActionSpec(self, self.version, name, handler, request, response_schema(self.models, name),
-                                      is_mutating(name) if mutating is None else mutating)
+                                      is_mutating(name) if mutating is None else mutating, replays_client_token)
             return handler
         return register
 

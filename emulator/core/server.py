@@ -223,7 +223,8 @@ class Emulator:
 
     def _token(self, spec, params, region_id):
         """(state key, parameter fingerprint) of a mutating call's ClientToken, or (None, None)."""
-        token = params.text('ClientToken') if spec.mutating and spec.accepts('ClientToken') else None
+        replays = spec.mutating and spec.replays_client_token and spec.accepts('ClientToken')
+        token = params.text('ClientToken') if replays else None
         if token is None:
             return None, None
         others = dict((k, v) for k, v in params.items() if k not in ('ClientToken', 'DryRun'))

@@ -804,7 +804,7 @@ def create_listener(ctx, params):
         'DefaultActions': actions, 'Certificates': certificates, 'XForwardedForConfig': forwarded_for,
         'GzipEnabled': params.flag('GzipEnabled', True), 'Http2Enabled': params.flag('Http2Enabled', True) and secure,
         'SecurityPolicyId': params.text('SecurityPolicyId', DEFAULT_SECURITY_POLICY) if secure else '',
-        'CaEnabled': params.flag('CaEnabled'), '_target_status': 'Running',
+        'CaEnabled': params.flag('CaEnabled'), 'AdditionalCertificates': [], '_target_status': 'Running',
     }))
     tags.set_tags(resource, pairs)
     job_id = ctx.start_job('CreateListener', 'listener', listener_id, ctx.delay('alb.listener_provisioning'),
@@ -814,9 +814,12 @@ def create_listener(ctx, params):
 
 @alb.event('listener_settled')
 def _listener_settled(ctx, listener_id):
+    """The listener reaches its target status; associating certificates are associated, dissociating ones go."""
     resource = ctx.get(LISTENER, listener_id)
     if resource is not None:
         resource['ListenerStatus'] = resource.pop('_target_status', 'Running')
+        resource['AdditionalCertificates'] = [dict(c, Status='Associated') for c in resource['AdditionalCertificates']
+                                              if c['Status'] != 'Dissociating']
 
 
 def _listener_view(resource):
@@ -935,6 +938,86 @@ def delete_listener(ctx, params):
 @alb.event('listener_deleted')
 def _listener_deleted(ctx, listener_id):
     ctx.remove(LISTENER, listener_id)
+
+
+# Additional certificates of HTTPS and QUIC listeners.
+
+ADDITIONAL_CERTIFICATES_PER_LISTENER = 25
+
+
+def _secure_listener(ctx, listener_id):
+    resource = _listener(ctx, listener_id)
+    if resource['ListenerProtocol'] == 'HTTP':
+        raise ApiError('OperationDenied.HttpListenerNotSupport', 'The operation is not allowed because of '
+                                                                 'HttpListenerNotSupport.')
+    return resource
+
+
+def _requested_certificates(params):
+    wanted = [c['CertificateId'] for c in params['Certificates']]
+    if len(set(wanted)) != len(wanted):
+        raise ApiError('DuplicatedParam.CertificateId', 'The param of CertificateId is duplicated.')
+    return wanted
+
+
+@alb.action('AssociateAdditionalCertificatesWithListener')
+def associate_additional_certificates_with_listener(ctx, params):
+    from emulator.products import cas as cas_product
+    resource = _secure_listener(ctx, params['ListenerId'])
+    _require_listener_settled(resource)
+    wanted = _requested_certificates(params)
+    present = [c['CertificateId'] for c in resource['AdditionalCertificates']]
+    for certificate_id in wanted:
+        if any(c['CertificateId'] == certificate_id for c in resource['Certificates']):
+            raise ApiError('OperationDenied.DefaultCertificateUsed', 'The operation is not allowed because of '
+                                                                     'DefaultCertificateUsed.')
+        if certificate_id in present:
+            raise ApiError('ResourceAlreadyAssociated.Certificate', 'The specified resource %s is already '
+                                                                    'associated.' % certificate_id)
+        if cas_product.find_certificate(ctx, certificate_id) is None:
+            raise errors.not_found('ResourceNotFound.Certificate', 'The specified resource %s is not found.'
+                                   % certificate_id)
+    if len(present) + len(wanted) > ctx.quota('alb.certificates_per_listener', ADDITIONAL_CERTIFICATES_PER_LISTENER):
+        raise ApiError('ResourceQuotaExceeded.LoadBalancerCertificatesNum',
+                       'The quota of LoadBalancerCertificatesNum is exceeded for resource %s.' % resource['ListenerId'])
+    resource['AdditionalCertificates'].extend({'CertificateId': c, 'Status': 'Associating'} for c in wanted)
+    return {'JobId': _configure_listener(ctx, resource, 'AssociateAdditionalCertificatesWithListener',
+                                         'alb.listener_configuring', 'Update', resource['ListenerStatus'])}
+
+
+@alb.action('DissociateAdditionalCertificatesFromListener')
+def dissociate_additional_certificates_from_listener(ctx, params):
+    resource = _secure_listener(ctx, params['ListenerId'])
+    _require_listener_settled(resource)
+    wanted = _requested_certificates(params)
+    present = [c['CertificateId'] for c in resource['AdditionalCertificates']]
+    for certificate_id in wanted:
+        if any(c['CertificateId'] == certificate_id for c in resource['Certificates']):
+            raise ApiError('OperationDenied.DefaultCertificateUsed', 'The operation is not allowed because of '
+                                                                     'DefaultCertificateUsed.')
+        if certificate_id not in present:
+            raise ApiError('ResourceNotAssociated.Certificate', 'The specified resource %s is not associated.'
+                           % certificate_id)
+    for certificate in resource['AdditionalCertificates']:
+        if certificate['CertificateId'] in wanted:
+            certificate['Status'] = 'Dissociating'
+    return {'JobId': _configure_listener(ctx, resource, 'DissociateAdditionalCertificatesFromListener',
+                                         'alb.listener_configuring', 'Update', resource['ListenerStatus'])}
+
+
+@alb.action('ListListenerCertificates')
+def list_listener_certificates(ctx, params):
+    resource = _secure_listener(ctx, params['ListenerId'])
+    wanted = params.list_of('CertificateIds')
+    rows = [{'CertificateId': c['CertificateId'], 'CertificateType': 'Server', 'IsDefault': True,
+             'Status': 'Associated'} for c in resource['Certificates']]
+    rows += [{'CertificateId': c['CertificateId'], 'CertificateType': 'Server', 'IsDefault': False,
+              'Status': c['Status']} for c in resource['AdditionalCertificates']]
+    certificate_type = params.text('CertificateType')
+    rows = [r for r in rows if (not wanted or r['CertificateId'] in wanted)
+            and certificate_type in (None, r['CertificateType'])]
+    page, meta = _token_page(params, rows)
+    return dict(meta, Certificates=page)
 
 
 @alb.action('GetListenerHealthStatus')
@@ -1073,7 +1156,7 @@ def _certificate_in_use(ctx, certificate):
     from emulator.products import cas as cas_product
     identifier = cas_product.identifier(certificate)
     for listener in ctx.store.kind(LISTENER).values():
-        if any(c['CertificateId'] == identifier for c in listener['Certificates']):
+        if any(c['CertificateId'] == identifier for c in listener['Certificates'] + listener['AdditionalCertificates']):
             return ApiError('InvalidStatus.DeleteProtection', 'The certificate is used by ALB listener %s.'
                             % listener['ListenerId'])
     return None

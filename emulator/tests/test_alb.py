@@ -538,6 +538,63 @@ def test_https_listener_with_an_uploaded_certificate(alb, network, active_lb, em
     cas.delete_user_certificate(C.DeleteUserCertificateRequest(cert_id=cert_id))
 
 
+def certificate_rows(client, listener_id, **query):
+    body = client.list_listener_certificates(A.ListListenerCertificatesRequest(listener_id=listener_id, **query)).body
+    return [(c.certificate_id, c.is_default, c.status) for c in body.certificates]
+
+
+def test_additional_certificates(alb, network, active_lb, admin, emulator_server):
+    cas = emulator_server.client('cas', region_header=True)
+    identifiers = []
+    for name in ('default', 'extra-1', 'extra-2'):
+        cert_pem, key_text, _ = pair(common_name='%s.example.com' % name, sans=('%s.example.com' % name,))
+        identifiers.append('%d-cn-hangzhou' % upload(cas, name, cert_pem, key_text).cert_id)
+    default, first, second = identifiers
+    group_id = create_group(alb, network[0]).server_group_id
+    listener_id = create_listener(alb, active_lb, group_id, 443, 'HTTPS', certificates=[
+        A.CreateListenerRequestCertificates(certificate_id=default)]).listener_id
+    assert certificate_rows(alb, listener_id) == [(default, True, 'Associated')]
+
+    def associate(*certificate_ids):
+        return alb.associate_additional_certificates_with_listener(
+            A.AssociateAdditionalCertificatesWithListenerRequest(listener_id=listener_id, certificates=[
+                A.AssociateAdditionalCertificatesWithListenerRequestCertificates(certificate_id=c)
+                for c in certificate_ids])).body
+
+    def dissociate(*certificate_ids):
+        return alb.dissociate_additional_certificates_from_listener(
+            A.DissociateAdditionalCertificatesFromListenerRequest(listener_id=listener_id, certificates=[
+                A.DissociateAdditionalCertificatesFromListenerRequestCertificates(certificate_id=c)
+                for c in certificate_ids])).body
+
+    admin.set_profile(delays={'alb.listener_configuring': 10})
+    job_id = associate(first, second).job_id
+    assert certificate_rows(alb, listener_id)[1:] == [(first, False, 'Associating'), (second, False, 'Associating')]
+    assert sdk_error(associate, first).code == 'IncorrectStatus.Listener'
+    admin.advance_clock(11)
+    assert jobs(alb, job_ids=[job_id])[0].status == 'Succeeded'
+    assert certificate_rows(alb, listener_id, certificate_ids=[second]) == [(second, False, 'Associated')]
+
+    assert sdk_error(associate, first).code == 'ResourceAlreadyAssociated.Certificate'
+    assert sdk_error(associate, default).code == 'OperationDenied.DefaultCertificateUsed'
+    error = sdk_error(associate, '99999999-cn-hangzhou')
+    assert (error.code, error.status_code) == ('ResourceNotFound.Certificate', 404)
+    assert sdk_error(dissociate, default).code == 'OperationDenied.DefaultCertificateUsed'
+    error = sdk_error(cas.delete_user_certificate, C.DeleteUserCertificateRequest(cert_id=int(first.split('-')[0])))
+    assert error.code == 'InvalidStatus.DeleteProtection'
+
+    dissociate(first)
+    assert certificate_rows(alb, listener_id)[1] == (first, False, 'Dissociating')
+    admin.advance_clock(11)
+    assert certificate_rows(alb, listener_id) == [(default, True, 'Associated'), (second, False, 'Associated')]
+    assert sdk_error(dissociate, first).code == 'ResourceNotAssociated.Certificate'
+    cas.delete_user_certificate(C.DeleteUserCertificateRequest(cert_id=int(first.split('-')[0])))
+
+    http_listener = create_listener(alb, active_lb, group_id, 80).listener_id
+    error = sdk_error(certificate_rows, alb, http_listener)
+    assert error.code == 'OperationDenied.HttpListenerNotSupport'
+
+
 def test_a_forwarded_server_group_cannot_be_deleted(alb, network, active_lb):
     group_id = create_group(alb, network[0]).server_group_id
     listener_id = create_listener(alb, active_lb, group_id, 80).listener_id

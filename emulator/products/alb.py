@@ -489,12 +489,17 @@ def _configure_server_group(ctx, resource, api_name, delay_key='alb.servergroup_
                          then=then or 'alb.server_group_settled', **then_args)
 
 
+def _released(ctx, server):
+    """True for an ECS backend whose instance is gone or being released."""
+    if server['ServerType'] != 'Ecs':
+        return False
+    instance = _instance(ctx, server['ServerId'])
+    return instance is None or instance.get('Releasing', False)
+
+
 def _prune_released_backends(ctx, resource):
     """The cloud drops a released ECS instance from its server groups."""
-    if resource['ServerGroupType'] != 'Instance':
-        return
-    resource['Servers'] = [s for s in resource['Servers']
-                           if s['ServerType'] != 'Ecs' or _instance(ctx, s['ServerId']) is not None]
+    resource['Servers'] = [s for s in resource['Servers'] if not _released(ctx, s)]
 
 
 def _related_load_balancers(ctx, server_group_id):
@@ -585,11 +590,8 @@ def _server_group_deleted(ctx, server_group_id):
 # Backend servers.
 
 def _instance(ctx, instance_id):
-    """The ECS instance (ECS product's view) or None; None too while the ECS product is not there."""
-    try:
-        from emulator.products import ecs as ecs_product
-    except ImportError:
-        return None
+    """The ECS instance (the ECS product's copy, with ``Status``, ``VpcId``, ``PrivateIpAddress``...) or None."""
+    from emulator.products import ecs as ecs_product
     return ecs_product.get_instance(ctx, ctx.region, instance_id)
 
 

@@ -704,3 +704,62 @@ def test_tagging_errors(alb, active_lb):
                                                                tag=[A.TagResourcesRequestTag(key='acs:x', value='y')]))
     assert error.code == 'InvalidTagKey.Malformed'
     assert tag_rows(alb, 'loadbalancer', resource_id=[active_lb]) == []
+
+
+# ECS backends: their health follows the instance, a released instance leaves the group.
+
+E = sdk_models('ecs')
+IMAGE = 'ubuntu_22_04_x64_20G_alibase_20240819.vhd'
+
+
+def run_instances(emulator_server, vpc_id, vswitch_id, amount=1):
+    ecs = emulator_server.client('ecs')
+    group_id = ecs.create_security_group(E.CreateSecurityGroupRequest(region_id='cn-hangzhou', vpc_id=vpc_id)).body \
+        .security_group_id
+    request = E.RunInstancesRequest(region_id='cn-hangzhou', image_id=IMAGE, instance_type='ecs.g7.large',
+                                    security_group_id=group_id, v_switch_id=vswitch_id, amount=amount)
+    return ecs, ecs.run_instances(request).body.instance_id_sets.instance_id_set
+
+
+def ecs_servers(*instance_ids, port=5080):
+    return [A.AddServersToServerGroupRequestServers(server_id=i, server_type='Ecs', port=port) for i in instance_ids]
+
+
+def non_normal(client, listener_id):
+    status = client.get_listener_health_status(A.GetListenerHealthStatusRequest(listener_id=listener_id)).body
+    return [(s.server_id, s.status) for s in status.listener_health_status[0].server_group_infos[0].non_normal_servers]
+
+
+def test_ecs_backends_follow_their_instances(alb, network, active_lb, emulator_server):
+    vpc_id, vswitches = network
+    ecs, (running, stopped, released) = run_instances(emulator_server, vpc_id, vswitches[0][1], 3)
+    group_id = create_group(alb, vpc_id).server_group_id
+    alb.add_servers_to_server_group(A.AddServersToServerGroupRequest(
+        server_group_id=group_id, servers=ecs_servers(running, stopped, released)))
+    instances = ecs.describe_instances(E.DescribeInstancesRequest(region_id='cn-hangzhou')).body.instances.instance
+    addresses = dict((i.instance_id, i.vpc_attributes.private_ip_address.ip_address[0]) for i in instances)
+    assert [(s.server_id, s.server_ip, s.server_type, s.status) for s in servers(alb, group_id).servers] == \
+        [(i, addresses[i], 'Ecs', 'Available') for i in (running, stopped, released)]
+    listener_id = create_listener(alb, active_lb, group_id, 5080).listener_id
+    assert non_normal(alb, listener_id) == []
+
+    ecs.stop_instance(E.StopInstanceRequest(instance_id=stopped))
+    assert non_normal(alb, listener_id) == [(stopped, 'Unhealthy')]
+    ecs.delete_instance(E.DeleteInstanceRequest(instance_id=released, force=True))
+    assert [s.server_id for s in servers(alb, group_id).servers] == [running, stopped]
+    assert groups(alb).server_groups[0].server_count == 2
+
+
+def test_ecs_backends_must_exist_in_the_server_groups_vpc(alb, vpc, network, emulator_server):
+    vpc_id, vswitches = network
+    group_id = create_group(alb, vpc_id).server_group_id
+    error = sdk_error(alb.add_servers_to_server_group, A.AddServersToServerGroupRequest(
+        server_group_id=group_id, servers=ecs_servers('i-bp1doesnotexist0000')))
+    assert (error.code, error.status_code) == ('ResourceNotFound.Ecs', 404)
+    other_vpc = create_vpc(vpc, '10.1.0.0/16').vpc_id
+    other_vswitch = create_vswitch(vpc, other_vpc, '10.1.0.0/24', zone='cn-hangzhou-h').v_switch_id
+    _, (stranger,) = run_instances(emulator_server, other_vpc, other_vswitch)
+    error = sdk_error(alb.add_servers_to_server_group, A.AddServersToServerGroupRequest(
+        server_group_id=group_id, servers=ecs_servers(stranger)))
+    assert error.code == 'Mismatch.VpcId'
+    assert servers(alb, group_id).total_count == 0

@@ -8,6 +8,7 @@ a CNAME cannot share its host record and line with most other types (``DomainRec
 
 import ipaddress
 import re
+import uuid
 
 from emulator.core import ApiError, Context, Product, errors, ids, pagination, regions
 
@@ -47,7 +48,8 @@ def _valid_domain(name):
 
 
 def _add_domain(dns, name):
-    domain_id = ids.lower_uuid()
+    # Derived from the account and the name, so the seeded domain keeps its id if it is seeded again.
+    domain_id = str(uuid.uuid5(uuid.NAMESPACE_DNS, '%s.%s' % (name, dns.account['OwnerId'])))
     return dns.add(DOMAIN, name, {
         'DomainId': domain_id, 'DomainName': name, 'GroupId': 'defaultGroup', 'GroupName': 'defaultGroup',
         'CreateTime': ids.iso_time_minutes(dns.now), 'CreateTimestamp': ids.epoch_millis(dns.now),

@@ -240,6 +240,22 @@ def test_updates_and_deletion_run_as_jobs(alb, network, admin):
     assert sdk_error(lb_attribute, alb, lb_id).code == 'ResourceNotFound.LoadBalancer'
 
 
+def test_the_realistic_profile_provisions_in_minutes_and_survives_a_restart(alb, network, admin, emulator_server):
+    admin.set_profile('realistic')
+    assert admin.profile()['delays']['alb.lb_provisioning'] == 120.0
+    lb_id = create_lb(alb, network).load_balancer_id
+    group = create_group(alb, network[0])
+    emulator_server.restart()
+    alb = emulator_server.client('alb', region_header=True)
+    admin = emulator_server.admin
+    assert jobs(alb, job_ids=[group.job_id])[0].status == 'Processing'
+    admin.advance_clock(6)  # the server group takes 5 s, the load balancer two minutes
+    assert jobs(alb, job_ids=[group.job_id])[0].status == 'Succeeded'
+    assert lb_attribute(alb, lb_id).load_balancer_status == 'Provisioning'
+    admin.advance_clock(115)
+    assert lb_attribute(alb, lb_id).load_balancer_status == 'Active'
+
+
 def test_deletion_protection(alb, network):
     lb_id = create_lb(alb, network, deletion_protection_enabled=True).load_balancer_id
     protection = lb_attribute(alb, lb_id).deletion_protection_config

@@ -950,6 +950,8 @@ def _resolve_template(ctx, template_id, name, version):
         version = template['DefaultVersionNumber']
     elif version == 'Latest':
         version = template['LatestVersionNumber']
+    if not str(version).isdigit():
+        _version_or_404(template, version)  # refuses it as an unknown version
     return template, int(version)
 
 

@@ -39,7 +39,12 @@ def serve(args):
     except (StateInUse, ValueError) as error:
         print('emulator: %s' % error, file=sys.stderr)
         return 2
-    server = EmulatorHTTPServer(emulator, args.host, args.port)
+    try:
+        server = EmulatorHTTPServer(emulator, args.host, args.port)
+    except OSError as error:
+        print('emulator: cannot listen on %s:%d: %s' % (args.host, args.port, error), file=sys.stderr)
+        emulator.close()
+        return 2
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

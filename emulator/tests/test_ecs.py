@@ -753,3 +753,34 @@ def test_tagging_errors(ecs, group):
     assert error_of(ecs.tag_resources, tag_request('securitygroup', group, ('k', '1'), ('k', '2'))) == ('Duplicate.TagKey', 400)
     assert error_of(ecs.list_tag_resources, E.ListTagResourcesRequest(region_id=REGION, resource_type='instance')) == \
         ('MissingParameter', 400)
+
+
+# Regions and restarts.
+
+def test_instances_are_regional(emulator_server, ecs):
+    shanghai_vpc = emulator_server.client('vpc', region='cn-shanghai')
+    shanghai = emulator_server.client('ecs', region='cn-shanghai', region_header=True)
+    vpc_id = create_vpc(shanghai_vpc, '10.9.0.0/16', region='cn-shanghai').vpc_id
+    vswitch_id = create_vswitch(shanghai_vpc, vpc_id, '10.9.1.0/24', zone='cn-shanghai-b', region='cn-shanghai').v_switch_id
+    group_id = shanghai.create_security_group(E.CreateSecurityGroupRequest(region_id='cn-shanghai', vpc_id=vpc_id)).body.security_group_id
+    instance_id = run(shanghai, vswitch_id, group_id, region_id='cn-shanghai')[0]
+    assert instance_id.startswith('i-uf6')
+    # Actions without RegionId take the region from the x-emulator-region header (cn-hangzhou without it).
+    assert shanghai.describe_instance_attribute(E.DescribeInstanceAttributeRequest(instance_id=instance_id)).body.zone_id == 'cn-shanghai-b'
+    assert error_of(ecs.describe_instance_attribute, E.DescribeInstanceAttributeRequest(instance_id=instance_id)) == \
+        ('InvalidInstanceId.NotFound', 404)
+    assert instances(ecs).total_count == 0
+    assert error_of(run, ecs, vswitch_id, group_id) == ('InvalidVSwitchId.NotFound', 404)
+
+
+def test_pending_transitions_survive_a_restart(emulator_server, ecs, network, group, admin):
+    admin.set_profile(delays=SLOW)
+    instance_id = run(ecs, network[1], group)[0]
+    authorize(ecs, group, permission(ports='27017/27017'))
+    emulator_server.restart()
+    client = emulator_server.client('ecs')
+    assert status(client, instance_id) == 'Pending'
+    emulator_server.admin.advance_clock(200)
+    assert status(client, instance_id) == 'Running'
+    authorize(client, group, permission(ports='27017/27017'))  # still recognised as the same rule after the restart
+    assert rule_keys(client, group) == [('ingress', 'TCP', '27017/27017', '10.0.0.0/16')]

@@ -100,13 +100,21 @@ def error_of(call, *args, **kwargs):
     return error.code, error.status_code
 
 
-def public_key(tmp_path, kind='rsa', name='id'):
+def public_key(directory, kind):
     """(public key line, MD5 fingerprint as ssh-keygen prints it) of a key pair generated now."""
-    path = tmp_path / name
-    subprocess.run(['ssh-keygen', '-q', '-t', kind, '-N', '', '-C', 'test@emulator', '-f', str(path)], check=True)
+    path = directory / kind
+    size = ['-b', '2048'] if kind == 'rsa' else []
+    subprocess.run(['ssh-keygen', '-q', '-t', kind, *size, '-N', '', '-C', 'test@emulator', '-f', str(path)], check=True)
     listing = subprocess.run(['ssh-keygen', '-l', '-E', 'md5', '-f', str(path) + '.pub'], check=True, capture_output=True,
                              text=True).stdout
-    return (tmp_path / (name + '.pub')).read_text(), re.search(r'MD5:([0-9a-f:]{47})', listing).group(1)
+    return (directory / (kind + '.pub')).read_text(), re.search(r'MD5:([0-9a-f:]{47})', listing).group(1)
+
+
+@pytest.fixture(scope='module')
+def keys(tmp_path_factory):
+    """{'rsa': (line, fingerprint), 'ed25519': (line, fingerprint)}, generated once per test run."""
+    directory = tmp_path_factory.mktemp('keys')
+    return dict((kind, public_key(directory, kind)) for kind in ('rsa', 'ed25519'))
 
 
 def create_template(client, name='origin', **data):
@@ -316,8 +324,8 @@ def test_security_group_dependencies(ecs, vpc, network, group):
 
 # Key pairs.
 
-def test_key_pair_lifecycle(ecs, tmp_path):
-    key, fingerprint = public_key(tmp_path)
+def test_key_pair_lifecycle(ecs, keys):
+    key, fingerprint = keys['rsa']
     created = ecs.import_key_pair(E.ImportKeyPairRequest(region_id=REGION, key_pair_name='admin', public_key_body=key,
                                                          tag=[E.ImportKeyPairRequestTag(key='owner', value='ops')])).body
     assert (created.key_pair_name, created.key_pair_finger_print) == ('admin', fingerprint)  # what ssh-keygen -E md5 says
@@ -333,9 +341,9 @@ def test_key_pair_lifecycle(ecs, tmp_path):
     assert ecs.describe_key_pairs(E.DescribeKeyPairsRequest(region_id=REGION)).body.total_count == 0
 
 
-def test_key_pair_filters_and_errors(ecs, tmp_path, admin):
-    rsa, _ = public_key(tmp_path, 'rsa', 'rsa')
-    ed25519, ed_fingerprint = public_key(tmp_path, 'ed25519', 'ed')
+def test_key_pair_filters_and_errors(ecs, keys, admin):
+    rsa, _ = keys['rsa']
+    ed25519, ed_fingerprint = keys['ed25519']
     for name, key in (('ams-origin', rsa), ('ams-edge', ed25519), ('mongo', rsa)):
         ecs.import_key_pair(E.ImportKeyPairRequest(region_id=REGION, key_pair_name=name, public_key_body=key))
 
@@ -363,9 +371,9 @@ def test_key_pair_filters_and_errors(ecs, tmp_path, admin):
 
 # Instances.
 
-def test_run_instances(ecs, vpc, network, group, tmp_path):
+def test_run_instances(ecs, vpc, network, group, keys):
     vpc_id, vswitch_id, _ = network
-    key, _ = public_key(tmp_path)
+    key, _ = keys['rsa']
     ecs.import_key_pair(E.ImportKeyPairRequest(region_id=REGION, key_pair_name='admin', public_key_body=key))
     script = b'#!/bin/sh\necho joined > /tmp/cluster\n'
     created = run(ecs, vswitch_id, group, amount=3, instance_name='mongo', host_name='db-${instance_id}', unique_suffix=True,
@@ -698,8 +706,8 @@ def test_instance_types(ecs):
 
 # Tags.
 
-def test_tags_on_every_resource_type(ecs, network, group, tmp_path):
-    key, _ = public_key(tmp_path)
+def test_tags_on_every_resource_type(ecs, network, group, keys):
+    key, _ = keys['ed25519']
     ecs.import_key_pair(E.ImportKeyPairRequest(region_id=REGION, key_pair_name='admin', public_key_body=key))
     resources = {'instance': run(ecs, network[1], group)[0], 'securitygroup': group, 'keypair': 'admin',
                  'launchtemplate': create_template(ecs).launch_template_id}

@@ -843,7 +843,7 @@ def describe_launch_templates(ctx, params):
     return dict(meta, LaunchTemplateSets={'LaunchTemplateSet': [_template_view(t) for t in page]})
 
 
-def _version_view(ctx, template, version, detailed):
+def _version_view(template, version, detailed):
     view = {'LaunchTemplateId': template['LaunchTemplateId'], 'LaunchTemplateName': template['LaunchTemplateName'],
             'VersionNumber': version['VersionNumber'], 'VersionDescription': version['VersionDescription'],
             'DefaultVersion': version['VersionNumber'] == template['DefaultVersionNumber'], 'CreatedBy': template['CreatedBy'],
@@ -867,7 +867,7 @@ def describe_launch_template_versions(ctx, params):
     found = sorted((v for v in template['Versions'].values() if wanted(v)), key=lambda v: v['VersionNumber'])
     page, meta = pagination.by_page(params, found, default_size=10, max_size=50)
     detailed = params.flag('DetailFlag', True)
-    return dict(meta, LaunchTemplateVersionSets={'LaunchTemplateVersionSet': [_version_view(ctx, template, v, detailed) for v in page]})
+    return dict(meta, LaunchTemplateVersionSets={'LaunchTemplateVersionSet': [_version_view(template, v, detailed) for v in page]})
 
 
 @ecs.action('DeleteLaunchTemplateVersion')
@@ -1311,7 +1311,6 @@ def describe_instance_attribute(ctx, params):
     attribute = dict((name, view[name]) for name in ATTRIBUTE_FIELDS)
     attribute['IoOptimized'] = 'optimized'  # a string here, a boolean in DescribeInstances
     attribute['EipAddress'] = {'AllocationId': '', 'IpAddress': '', 'Bandwidth': 0, 'InternetChargeType': ''}
-    attribute['OperationLocks'] = {'LockReason': []}
     return attribute
 
 
@@ -1445,7 +1444,7 @@ def modify_instance_attribute(ctx, params):
 # ---------------------------------------------------------------------------------------------------------------
 # Images and instance types.
 
-def _image_view(ctx, image, in_use):
+def _image_view(image, in_use):
     view = dict(image)
     view.update({
         'Status': 'Available', 'OSType': 'linux', 'Usage': 'instance' if image['ImageId'] in in_use else 'none',
@@ -1458,7 +1457,7 @@ def _image_view(ctx, image, in_use):
     return view
 
 
-def _image_filter(ctx, params):
+def _image_filter(params):
     owner = params.text('ImageOwnerAlias')
     if owner is not None and owner not in IMAGE_OWNER_ALIASES:
         raise ApiError('InvalidImageOwnerAlias.ValueNotSupported', 'The specified ImageOwnerAlias value is not supported.')
@@ -1490,12 +1489,12 @@ def _image_filter(ctx, params):
 
 @ecs.action('DescribeImages')
 def describe_images(ctx, params):
-    wanted = _image_filter(ctx, params)
+    wanted = _image_filter(params)
     in_use = set(i['ImageId'] for i in ctx.list(INSTANCE))
     usage = params.text('Usage')
     if usage is not None and usage not in ('instance', 'none'):
         raise errors.not_found('InvalidUsage', 'The specifed Usage is not valid')
-    views = [_image_view(ctx, image, in_use) for image in _images(ctx) if wanted(image)]
+    views = [_image_view(image, in_use) for image in _images(ctx) if wanted(image)]
     if params.tags():
         views = []  # the catalogue's images carry no tags
     views = [view for view in views if usage in (None, view['Usage'])]

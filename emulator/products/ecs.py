@@ -1613,7 +1613,7 @@ def list_tag_resources(ctx, params):
 def launch_instances(ctx, region, launch_template_id, version, vswitch_id, count, tags=(), scaling_group_id=None):
     """Instance ids launched from a launch template version into ``vswitch_id``, as RunInstances would.
 
-    ``tags`` ([(key, value)] or {key: value}) are added to the template's instance tags. Raises the ApiError
+    ``tags`` ({key: value}, [(key, value)] or [{'Key', 'Value'}]) are added to the template's instance tags. Raises the ApiError
     RunInstances would raise (nothing is created then).
     """
     ctx = _regional(ctx, region)
@@ -1621,9 +1621,21 @@ def launch_instances(ctx, region, launch_template_id, version, vswitch_id, count
     spec = _launch_spec_from_template(ctx, template, number)
     spec['VSwitchId'] = vswitch_id
     spec.pop('ZoneId', None)  # the vSwitch decides the zone
-    extra = list(tags.items()) if isinstance(tags, dict) else list(tags or ())
-    spec['Tag'] = list(dict(list(spec.get('Tag') or []) + extra).items())
+    spec['Tag'] = list(dict(list(spec.get('Tag') or []) + _tag_pairs(tags)).items())
     return _create_instances(ctx, spec, count, scaling_group_id)
+
+
+def _tag_pairs(given):
+    """[(key, value)] from {key: value}, [(key, value)] or [{'Key'|'TagKey': k, 'Value'|'TagValue': v}]."""
+    if isinstance(given, dict):
+        return list(given.items())
+    pairs = []
+    for item in given or ():
+        if isinstance(item, dict):
+            pairs.append((item.get('Key', item.get('TagKey')), item.get('Value', item.get('TagValue')) or ''))
+        else:
+            pairs.append(tuple(item))
+    return pairs
 
 
 def release_instances(ctx, region, instance_ids):

@@ -13,7 +13,9 @@ CACHE := $(CURDIR)/.cache
 # Ansible finds this collection (a symlink to the checkout) and the test-only collections here.
 COLLECTIONS := $(CACHE)/collections
 # ansible-test needs the collection at ansible_collections/<namespace>/<name>: a copy of the tracked tree.
-TEST_TREE := $(CURDIR)/build/ansible_collections/lowlatency/alicloud
+# BUILD=/some/dir gives parallel runs (one per developer task) trees of their own.
+BUILD ?= $(CURDIR)/build
+TEST_TREE := $(BUILD)/ansible_collections/lowlatency/alicloud
 
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
@@ -25,7 +27,7 @@ TEST_SUITES := sanity units lint changelog-lint
 
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: help venv collections test-tree test summary sanity units lint changelog-lint clean
+.PHONY: help venv collections test-tree test summary sanity-deps sanity units lint changelog-lint clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -50,7 +52,11 @@ test-tree: venv ## copy the tracked tree to build/ for ansible-test
 	@cd $(TEST_TREE) && git init -q  # ansible-test lists files through git; the checkout's own git ignores build/
 	@bash tests/utils/ansible-test-offline.sh $(BIN)/python
 
-sanity: test-tree ## ansible-test sanity
+sanity-deps: ## install the programs ansible-test sanity skips when missing (shellcheck)
+	@command -v shellcheck >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null; }
+
+sanity: test-tree sanity-deps ## ansible-test sanity
 	cd $(TEST_TREE) && ansible-test sanity --venv --python 3.11 --color no
 
 units: test-tree ## ansible-test units (pytest)

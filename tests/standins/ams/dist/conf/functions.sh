@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # conf/functions.sh of the Ant Media Server Enterprise STAND-IN (TEST DOUBLE, not Ant Media Server).
 # change_server_mode makes the same edits as the vendor's function, including its database-type guess:
 # in cluster mode only a bare IPv4 (no port), "localhost" or anything starting with "mongo" counts as

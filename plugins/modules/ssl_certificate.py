@@ -199,6 +199,9 @@ def find_certificate(module, client):
         module.fail_json(msg='%d certificates are named %r: %s. Delete the extra ones first.' % (
             len(found), module.params['name'], ', '.join(c['cert_identifier'] or str(c['certificate_id'])
                                                          for c in found)))
+    if found and not found[0]['fingerprint']:
+        # A listing without a fingerprint: the detail call always reports it.
+        found[0]['fingerprint'] = get_certificate(client, found[0]['certificate_id'])['fingerprint']
     return found[0] if found else None
 
 
@@ -230,7 +233,9 @@ def upload(module, client, facts):
         # answer: the certificate is there if it carries our fingerprint.
         existing = find_certificate(module, client)
         if existing is None or not same_certificate(facts, existing['fingerprint']):
-            module.fail_api(error, msg='Another certificate took the name %r meanwhile' % params['name'])
+            taken = ('CAS refuses the name %r: another certificate has it (one that is not an upload, such as a '
+                     'purchased certificate, or one uploaded meanwhile)' % params['name'])
+            module.fail_api(error, msg=taken)
         return existing
     return get_certificate(client, created['CertId'], key_size=facts['key_size'])
 

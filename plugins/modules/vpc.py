@@ -27,6 +27,8 @@ options:
   vpc_id:
     description:
       - Id of an existing VPC to manage.
+      - With O(state=present) a VPC with this id must exist; the module never creates one in its place.
+      - With O(state=absent) an id that no longer exists is not an error.
     type: str
     aliases: [id]
   cidr_block:
@@ -159,10 +161,14 @@ def comparable(vpc):
 
 def create(module, client):
     params = module.params
+    if params['vpc_id']:
+        # Creating would give another id, so every later run would create again: a twin per run.
+        module.fail_json(msg='VPC %s does not exist in %s; leave out vpc_id to create a VPC.'
+                         % (params['vpc_id'], module.region))
     if not params['name'] or not params['cidr_block']:
         module.fail_json(msg='Creating a VPC needs name and cidr_block.')
     desired = dict(vpc_name=params['name'], cidr_block=params['cidr_block'],
-                   description=params['description'] or '', tags=params['tags'] or {})
+                   description=params['description'] or '', tags=merged_tags({}, params['tags']))
     if module.check_mode:
         return dict(desired, status='Pending')
     created = client.call('CreateVpc', {

@@ -26,6 +26,8 @@ options:
   vswitch_id:
     description:
       - Id of an existing vSwitch to manage.
+      - With O(state=present) a vSwitch with this id must exist; the module never creates one in its place.
+      - With O(state=absent) an id that no longer exists is not an error.
     type: str
     aliases: [id]
   vpc_id:
@@ -141,7 +143,13 @@ def find_vswitch(module, client):
     if params['vswitch_id']:
         found = describe(module, client, VSwitchId=params['vswitch_id'])
     else:
-        found = describe(module, client, VpcId=params['vpc_id'], VSwitchName=params['name'])
+        try:
+            found = describe(module, client, VpcId=params['vpc_id'], VSwitchName=params['name'])
+        except ApiError as error:
+            # A VPC that does not exist holds no vSwitch: nothing to delete, and create() says the VPC is missing.
+            if error.code != 'Forbidden.VpcNotFound':
+                raise
+            found = []
     if len(found) > 1:
         module.fail_json(msg='%d vSwitches are named %r in VPC %s; give vswitch_id to choose one: %s' % (
             len(found), params['name'], params['vpc_id'], ', '.join(v['vswitch_id'] for v in found)))
@@ -165,6 +173,10 @@ def comparable(vswitch):
 
 def create(module, client):
     params = module.params
+    if params['vswitch_id']:
+        # Creating would give another id, so every later run would create again: a twin per run.
+        module.fail_json(msg='vSwitch %s does not exist in %s; leave out vswitch_id to create a vSwitch.'
+                         % (params['vswitch_id'], module.region))
     missing = [name for name in ('name', 'vpc_id', 'zone_id', 'cidr_block') if not params[name]]
     if missing:
         module.fail_json(msg='Creating a vSwitch needs %s.' % ', '.join(missing))
@@ -176,7 +188,7 @@ def create(module, client):
                          % (params['cidr_block'], vpcs[0]['CidrBlock'], params['vpc_id']))
     desired = dict(vswitch_name=params['name'], vpc_id=params['vpc_id'], zone_id=params['zone_id'],
                    cidr_block=params['cidr_block'], description=params['description'] or '',
-                   tags=params['tags'] or {})
+                   tags=merged_tags({}, params['tags']))
     if module.check_mode:
         return dict(desired, status='Pending')
     created = client.call('CreateVSwitch', {
@@ -216,7 +228,9 @@ def delete(module, client, vswitch):
     if module.check_mode:
         return
     try:
-        client.call('DeleteVSwitch', {'RegionId': module.region, 'VSwitchId': vswitch['vswitch_id']})
+        # The VPC refuses to delete a vSwitch while a sibling is still being created or deleted.
+        client.call('DeleteVSwitch', {'RegionId': module.region, 'VSwitchId': vswitch['vswitch_id']},
+                    retry_codes=('OperationDenied.OtherSubnetProcessing',))
     except ApiError as error:
         if error.code.startswith('DependencyViolation'):
             module.fail_api(error, msg='vSwitch %s is still in use; delete its instances, scaling groups and load '

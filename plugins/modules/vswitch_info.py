@@ -24,7 +24,7 @@ options:
     aliases: [ids]
   vpc_id:
     description:
-      - Only vSwitches of this VPC.
+      - Only vSwitches of this VPC. A VPC that does not exist has none.
     type: str
   zone_id:
     description:
@@ -101,7 +101,10 @@ def main():
             found = client.paginate('DescribeVSwitches', dict(query, VSwitchId=vswitch_id), ('VSwitches', 'VSwitch'))
             vswitches.extend(snake_dict(vswitch) for vswitch in found)
     except ApiError as error:
-        module.fail_api(error)
+        # The API refuses a VpcId it does not know; for a lookup that simply means no vSwitch matches.
+        if error.code != 'Forbidden.VpcNotFound':
+            module.fail_api(error)
+        vswitches = []
     module.exit_json(changed=False, vswitches=vswitches)
 
 

@@ -18,7 +18,7 @@ KEY_TYPES = ('ssh-rsa', 'ssh-dss', 'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-
 
 USER_DATA_LIMIT = 32 * 1024  # bytes before base64, as RunInstances and ModifyInstanceAttribute document
 
-# ECS names (key pairs, instances): 2-128 characters, a letter first, then letters, digits, ':', '_', '.', '-'.
+# ECS names (key pairs, instances, launch templates): 2-128 characters, a letter first, then letters, digits, ':', '_', '.', '-'.
 _NAME = re.compile(r'^[^\W\d_][\w:.\-]{1,127}$')
 
 # DescribeInstanceTypes' CpuArchitecture -> the DescribeImages Architecture values it runs.
@@ -65,6 +65,15 @@ def encode_user_data(text):
         raise ValueError('user_data is %d bytes; ECS accepts at most %d bytes before base64 encoding'
                          % (len(raw), USER_DATA_LIMIT))
     return base64.b64encode(raw).decode('ascii')
+
+
+def user_data_digest(user_data):
+    """SHA-256 (hex) of the bytes base64 ``user_data`` holds: shows a change without showing the secrets in it."""
+    try:
+        raw = base64.b64decode(user_data)
+    except (binascii.Error, ValueError):
+        raw = user_data.encode('utf-8')
+    return hashlib.sha256(raw).hexdigest()
 
 
 def newest_image(images):

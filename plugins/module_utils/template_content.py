@@ -18,9 +18,9 @@ __metaclass__ = type
 
 import base64
 import binascii
-import hashlib
-import re
 
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import encode_user_data
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import user_data_digest
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import dict_to_tags
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import tags_to_dict
 
@@ -36,20 +36,11 @@ SCALARS = (
 DISK_CATEGORIES = ('cloud', 'cloud_efficiency', 'cloud_ssd', 'cloud_essd', 'cloud_auto', 'cloud_essd_entry')
 SYSTEM_DISK_SIZE = (20, 2048)  # GiB, as CreateLaunchTemplate documents SystemDisk.Size
 BANDWIDTH_OUT = (0, 100)  # Mbit/s, InternetMaxBandwidthOut
-USER_DATA_LIMIT = 32 * 1024  # bytes before base64
 SECURITY_GROUPS_PER_INSTANCE = 5
 INSTANCE_TAGS_LIMIT = 20
 VERSIONS_LIMIT = 30  # versions per template (LaunchTemplateVersionLimitExceed beyond)
 
-# Launch template names: 2-128 characters, a letter first, then letters, digits, ':', '_', '.', '-'.
-_NAME = re.compile(r'^[^\W\d_][\w:.\-]{1,127}$')
 
-
-def check_template_name(name):
-    if not _NAME.match(name or '') or name.startswith(('http://', 'https://')):
-        raise ValueError('name %r is not a valid launch template name: 2 to 128 characters, starting with a letter, '
-                         'then letters, digits, ":", "_", "." or "-"' % (name,))
-    return name
 
 
 def _in_range(value, bounds, what):
@@ -80,14 +71,6 @@ def check_content_options(params):
             raise ValueError('instance_tags: key %r is not valid: 1 to 128 characters, not starting with "aliyun" '
                              'or "acs:"' % (key,))
 
-
-def encode_user_data(text):
-    """Plain-text user data -> canonical base64; ValueError when it is over the 32 KB limit."""
-    raw = text.encode('utf-8')
-    if len(raw) > USER_DATA_LIMIT:
-        raise ValueError('user_data is %d bytes; a launch template holds at most %d bytes before base64 encoding'
-                         % (len(raw), USER_DATA_LIMIT))
-    return base64.b64encode(raw).decode('ascii')
 
 
 def _canonical_user_data(value):
@@ -151,14 +134,6 @@ def content_request(content):
     request['Tag'] = dict_to_tags(content.get('instance_tags')) or None
     return dict((key, value) for key, value in request.items() if value is not None)
 
-
-def user_data_digest(user_data):
-    """SHA-256 (hex) of the bytes base64 ``user_data`` holds: shows a change without showing the secrets in it."""
-    try:
-        raw = base64.b64decode(user_data)
-    except (binascii.Error, ValueError):
-        raw = user_data.encode('utf-8')
-    return hashlib.sha256(raw).hexdigest()
 
 
 def content_view(content):

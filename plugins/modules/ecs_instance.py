@@ -260,6 +260,7 @@ import json
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import architecture_fits
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import check_name
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import encode_user_data
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import user_data_digest
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import instance_view
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import newest_image
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import power_change
@@ -271,7 +272,6 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import Api
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import apply_tags
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import compare_tags
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import merged_tags
-from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import user_data_digest
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import dict_to_tags
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import snake_dict
 

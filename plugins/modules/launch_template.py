@@ -246,6 +246,7 @@ launch_template:
 
 import json
 
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import check_name
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiError
@@ -255,7 +256,6 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import DISK_CATEGORIES
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import VERSIONS_LIMIT
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import check_content_options
-from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import check_template_name
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import content_from_data
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import content_request
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import content_view
@@ -422,7 +422,7 @@ def delete(module, client, template):
 def check_options(module):
     params = module.params
     if params['name'] is not None:
-        module.check(check_template_name, params['name'])
+        module.check(check_name, params['name'], 'Launch template name')
     if params['state'] == 'absent':
         return
     module.check(check_content_options, params)

@@ -139,3 +139,9 @@ def test_power_change(status, state, change):
 ])
 def test_settled_status(status, state, settled):
     assert settled_status(status, state) == settled
+
+
+def test_user_data_limit_counts_bytes_not_characters():
+    with pytest.raises(ValueError):
+        encode_user_data(u'\u00e9' * (16 * 1024 + 1))  # two bytes each in UTF-8
+    assert base64.b64decode(encode_user_data(u'\u00e9')) == u'\u00e9'.encode('utf-8')

@@ -9,12 +9,10 @@ import hashlib
 import pytest
 
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import check_content_options
-from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import check_template_name
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import content_from_data
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import content_request
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import content_view
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import desired_content
-from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import encode_user_data
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import matching_version
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.template_content import versions_to_prune
 
@@ -145,23 +143,6 @@ def test_good_options_pass():
                                   instance_tags={'app': 'ams'}))
     check_content_options(options(system_disk={'category': None, 'size': 2048}, internet_max_bandwidth_out=100))
 
-
-def test_user_data_limit_counts_bytes_not_characters():
-    with pytest.raises(ValueError):
-        encode_user_data(u'\u00e9' * (16 * 1024 + 1))  # two bytes each in UTF-8
-    assert base64.b64decode(encode_user_data(u'\u00e9')) == u'\u00e9'.encode('utf-8')
-
-
-@pytest.mark.parametrize('name', ['ams-edge', 'a1', 'Edge_2:v.1', 'x' * 128])
-def test_valid_template_names(name):
-    assert check_template_name(name) == name
-
-
-@pytest.mark.parametrize('name', ['', 'a', '9lives', '-edge', 'x' * 129, 'has space', 'http://x', 'a*'])
-def test_invalid_template_names(name):
-    with pytest.raises(ValueError) as raised:
-        check_template_name(name)
-    assert 'not a valid launch template name' in str(raised.value)
 
 
 def test_matching_version_prefers_the_default_then_the_newest():

@@ -41,8 +41,6 @@ INSTANCE_TAGS_LIMIT = 20
 VERSIONS_LIMIT = 30  # versions per template (LaunchTemplateVersionLimitExceed beyond)
 
 
-
-
 def _in_range(value, bounds, what):
     low, high = bounds
     if value is not None and not low <= value <= high:
@@ -70,7 +68,6 @@ def check_content_options(params):
         if not key or len(key) > 128 or key.lower().startswith(('aliyun', 'acs:')):
             raise ValueError('instance_tags: key %r is not valid: 1 to 128 characters, not starting with "aliyun" '
                              'or "acs:"' % (key,))
-
 
 
 def _canonical_user_data(value):
@@ -133,7 +130,6 @@ def content_request(content):
     request['UserData'] = content.get('user_data')
     request['Tag'] = dict_to_tags(content.get('instance_tags')) or None
     return dict((key, value) for key, value in request.items() if value is not None)
-
 
 
 def content_view(content):

@@ -144,7 +144,6 @@ def test_good_options_pass():
     check_content_options(options(system_disk={'category': None, 'size': 2048}, internet_max_bandwidth_out=100))
 
 
-
 def test_matching_version_prefers_the_default_then_the_newest():
     versions = {1: {'a': 1}, 2: {'a': 2}, 3: {'a': 1}, 4: {'a': 3}}
     assert matching_version(versions, {'a': 3}, 4) == 4

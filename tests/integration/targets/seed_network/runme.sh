@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Issue 5's acceptance run: seed.yml builds the network and the MongoDB host, a second run changes nothing,
-# teardown.yml removes it all and a second teardown changes nothing either.
+# The seed's acceptance runs: seed.yml builds the network and the MongoDB host (issue 5), origin.yml the origin
+# group on it (issue 6); each runs twice and the second run changes nothing. teardown.yml removes it all, and a
+# second teardown changes nothing either.
 set -euo pipefail
 export ANSIBLE_LOCALHOST_WARNING=false  # the play targets the implicit localhost on purpose
 
@@ -21,8 +22,12 @@ run seed.yml first.log
 [[ $(recap_changed first.log) -gt 0 ]] || { echo "seed_network: the first run changed nothing"; exit 1; }
 run seed.yml second.log
 [[ $(recap_changed second.log) -eq 0 ]] || { echo "seed_network: the second run changed something"; exit 1; }
+run origin.yml origin-first.log
+[[ $(recap_changed origin-first.log) -gt 0 ]] || { echo "seed_network: the origin group's first run changed nothing"; exit 1; }
+run origin.yml origin-second.log
+[[ $(recap_changed origin-second.log) -eq 0 ]] || { echo "seed_network: the origin group's second run changed something"; exit 1; }
 run teardown.yml teardown.log
 [[ $(recap_changed teardown.log) -gt 0 ]] || { echo "seed_network: teardown removed nothing"; exit 1; }
 run teardown.yml teardown-again.log
 [[ $(recap_changed teardown-again.log) -eq 0 ]] || { echo "seed_network: a second teardown changed something"; exit 1; }
-echo "seed_network: created, converged with no change, removed"
+echo "seed_network: network, MongoDB host and origin group created, converged with no change, removed"

@@ -16,6 +16,10 @@ could be launched, ``Failed`` with the ECS error when none could; a failed group
 ``ess.retry_after_failure``). When an activity ends the group converges again, so a capacity changed meanwhile is
 honoured next. DisableScalingGroup lets a running activity finish and starts no new one.
 
+LaunchTemplateOverrides (instance types in priority order, checked against the ECS catalogue) are kept and listed;
+instances are launched with the template's instance type, as ECS models no stock that would make ESS fall back to
+them.
+
 ESS registers ``@dependent('alb.servergroup')``: a server group attached to a scaling group cannot be deleted.
 """
 
@@ -44,6 +48,7 @@ INSTANCES_PER_GROUP = 2000
 ALB_SERVER_GROUPS_PER_GROUP = 5
 RULES_PER_GROUP = 50
 VSWITCHES_PER_GROUP = 8
+OVERRIDES_PER_GROUP = 10  # LaunchTemplateOverride.N: "Valid values of N: 1 to 10" (API reference)
 
 MULTI_AZ_POLICIES = ('PRIORITY', 'BALANCE', 'COST_OPTIMIZED', 'COMPOSABLE')
 HEALTH_CHECK_TYPES = ('NONE', 'ECS', 'LOAD_BALANCER')
@@ -61,7 +66,7 @@ METRIC_TYPES = ('system', 'custom', 'hybrid')
 NAME = re.compile(r'^[A-Za-z0-9\u4e00-\u9fa5][\w.\-\u4e00-\u9fa5]{1,63}$')
 # Features of CreateScalingGroup the emulator does not model: refused rather than silently ignored.
 UNMODELLED = ('InstanceId', 'LoadBalancerIds', 'LoadBalancerConfigs', 'VServerGroups', 'ServerGroups', 'DBInstanceIds',
-              'DBInstances', 'LifecycleHooks', 'LaunchTemplateOverrides', 'ContainerGroupId')
+              'DBInstances', 'LifecycleHooks', 'ContainerGroupId')
 
 
 # Errors (Auto Scaling API reference error tables; see ess.md for the ones the tables do not name).
@@ -212,6 +217,34 @@ def _check_template(ctx, template_id, version):
     return version
 
 
+def _overrides(entries, template_id):
+    """Checked LaunchTemplateOverrides, [{InstanceType}] in priority order: each an instance type of the ECS
+    catalogue, once, at most ten. They only take effect with a LaunchTemplateId in the same request."""
+    if not entries:
+        return []
+    if not template_id:
+        raise _invalid('LaunchTemplateOverrides take effect only with a LaunchTemplateId in the same request.')
+    if len(entries) > OVERRIDES_PER_GROUP:
+        raise _invalid('You can specify up to %d LaunchTemplateOverrides.' % OVERRIDES_PER_GROUP)
+    chosen = []
+    for entry in entries:
+        type_id = entry.get('InstanceType')
+        if not type_id:
+            raise ApiError('MissingParameter', 'The input parameter "LaunchTemplateOverrides.N.InstanceType" that is '
+                                               'mandatory for processing this request is not supplied.')
+        for unmodelled in ('WeightedCapacity', 'SpotPriceLimit'):
+            if entry.get(unmodelled) is not None:
+                raise _invalid('The emulator does not model LaunchTemplateOverrides.N.%s (capacity by weight, spot '
+                               'prices).' % unmodelled)
+        if type_id not in ecs_product.INSTANCE_TYPE_IDS:
+            raise _invalid('The specified value of parameter "LaunchTemplateOverrides.N.InstanceType" is not valid: '
+                           '%s is not an instance type on sale.' % type_id)
+        if type_id in chosen:
+            raise _invalid('The specified value of parameter "LaunchTemplateOverrides.N.InstanceType" is duplicated.')
+        chosen.append(type_id)
+    return [{'InstanceType': type_id} for type_id in chosen]
+
+
 def _alb_attachments(ctx, entries, vpc_id, attached=()):
     """Checked [{AlbServerGroupId, Port, Weight}]: each server group exists, is an Available Instance-type group of
     the scaling group's VPC, and is not attached on that port yet."""
@@ -294,6 +327,7 @@ def create_scaling_group(ctx, params):
     vswitch_ids, vpc_id = _vswitches(ctx, vswitch_ids)
     template_id = params.text('LaunchTemplateId')
     version = _check_template(ctx, template_id, params.text('LaunchTemplateVersion')) if template_id else ''
+    overrides = _overrides(params.list_of('LaunchTemplateOverrides'), template_id)
     attachments = _alb_attachments(ctx, params.list_of('AlbServerGroups'), vpc_id)
     if name is not None and _name_taken(ctx, name):
         raise ApiError('InvalidScalingGroupName.Duplicate',
@@ -305,7 +339,8 @@ def create_scaling_group(ctx, params):
         'ScalingGroupId': group_id, 'ScalingGroupName': name or group_id, 'LifecycleState': 'Inactive',
         'MinSize': params['MinSize'], 'MaxSize': params['MaxSize'], 'DesiredCapacity': desired,
         'DefaultCooldown': cooldown, 'LaunchTemplateId': template_id or '', 'LaunchTemplateVersion': version,
-        'VSwitchIds': vswitch_ids, 'VpcId': vpc_id, 'AlbServerGroups': attachments, 'MultiAZPolicy': multi_az,
+        'LaunchTemplateOverrides': overrides, 'VSwitchIds': vswitch_ids, 'VpcId': vpc_id,
+        'AlbServerGroups': attachments, 'MultiAZPolicy': multi_az,
         'HealthCheckTypes': health, 'RemovalPolicies': removal, 'ScalingPolicy': scaling_policy,
         'GroupDeletionProtection': params.flag('GroupDeletionProtection'),
         'ResourceGroupId': params.text('ResourceGroupId', ctx.account['ResourceGroupId']),
@@ -329,7 +364,8 @@ def _group_view(group):
         'RegionId': group['_region'], 'LifecycleState': group['LifecycleState'], 'MinSize': group['MinSize'],
         'MaxSize': group['MaxSize'], 'EnableDesiredCapacity': group['DesiredCapacity'] is not None,
         'DefaultCooldown': group['DefaultCooldown'], 'LaunchTemplateId': group['LaunchTemplateId'],
-        'LaunchTemplateVersion': group['LaunchTemplateVersion'], 'LaunchTemplateOverrides': [],
+        'LaunchTemplateVersion': group['LaunchTemplateVersion'],
+        'LaunchTemplateOverrides': [dict(o) for o in group.get('LaunchTemplateOverrides', [])],
         'VSwitchIds': list(group['VSwitchIds']), 'VSwitchId': group['VSwitchIds'][0], 'VpcId': group['VpcId'],
         'AlbServerGroups': [dict(a) for a in group['AlbServerGroups']], 'ServerGroups': [], 'VServerGroups': [],
         'LoadBalancerIds': [], 'LoadBalancerConfigs': [], 'DBInstanceIds': [], 'DBInstances': [],
@@ -418,6 +454,10 @@ def modify_scaling_group(ctx, params):
             raise ApiError('LaunchTemplateSet.NotFound', 'The specified launch template set is not found.')
         changes['LaunchTemplateId'] = template_id
         changes['LaunchTemplateVersion'] = _check_template(ctx, template_id, params.text('LaunchTemplateVersion'))
+    # A LaunchTemplateId sets the template source as a whole: its overrides are the request's, none clears them.
+    if params.text('LaunchTemplateId') or params.list_of('LaunchTemplateOverrides'):
+        changes['LaunchTemplateOverrides'] = _overrides(params.list_of('LaunchTemplateOverrides'),
+                                                        params.text('LaunchTemplateId'))
     group.update(changes, ModificationTime=ids.iso_time_minutes(ctx.now))
     _converge(ctx, group, _reason_for(changes), 'APIs')
     return {}
@@ -434,9 +474,11 @@ def enable_scaling_group(ctx, params):
     if params.list_of('InstanceIds'):
         raise _invalid('The emulator does not model attaching existing instances (InstanceIds).')
     template_id = params.text('LaunchTemplateId')
+    overrides = _overrides(params.list_of('LaunchTemplateOverrides'), template_id)
     if template_id:
         group['LaunchTemplateVersion'] = _check_template(ctx, template_id, params.text('LaunchTemplateVersion'))
         group['LaunchTemplateId'] = template_id
+        group['LaunchTemplateOverrides'] = overrides
     elif not group['LaunchTemplateId']:
         raise ApiError('MissingActiveScalingConfiguration',
                        'An active scaling configuration for the specified scaling group is not supplied.')

@@ -252,6 +252,87 @@ def test_network_template_and_server_group_must_fit(ess, ecs, vpc, alb, net, adm
     assert error_of(create_group, ess, net, name='third') == ('QuotaExceeded.ScalingGroup', 400)
 
 
+# Instance types beyond the template's (LaunchTemplateOverrides).
+
+ELEVEN_TYPES = ('ecs.g7.large', 'ecs.g7.xlarge', 'ecs.g7.2xlarge', 'ecs.c7.large', 'ecs.c7.xlarge', 'ecs.c7.2xlarge',
+                'ecs.r7.large', 'ecs.r7.xlarge', 'ecs.g8i.large', 'ecs.g8i.xlarge', 'ecs.g8y.large')
+
+
+def overrides(*types, model=S.CreateScalingGroupRequestLaunchTemplateOverrides, **extra):
+    return [model(instance_type=type_id, **extra) for type_id in types]
+
+
+def override_types(found):
+    return [o.instance_type for o in found.launch_template_overrides]
+
+
+def test_launch_template_overrides_are_kept_in_order(ess, ecs, net):
+    group_id = create_group(ess, net, desired_capacity=1,
+                            launch_template_overrides=overrides('ecs.g7.xlarge', 'ecs.c7.2xlarge'))
+    found = group(ess, group_id)
+    assert override_types(found) == ['ecs.g7.xlarge', 'ecs.c7.2xlarge']
+    assert [(o.weighted_capacity, o.spot_price_limit) for o in found.launch_template_overrides] == [(None, None)] * 2
+    ten = create_group(ess, net, name='ten', launch_template_overrides=overrides(*ELEVEN_TYPES[:10]))
+    assert override_types(group(ess, ten)) == list(ELEVEN_TYPES[:10])
+
+    # No stock is modelled, so the template's own type is always available and is the one launched.
+    enable(ess, group_id)
+    [launched] = in_service(ess, group_id)
+    assert ecs_instances(ecs, [launched])[0].instance_type == 'ecs.c7.xlarge'
+
+    reordered = overrides('ecs.c7.2xlarge', 'ecs.g7.xlarge', model=S.ModifyScalingGroupRequestLaunchTemplateOverrides)
+    modify(ess, group_id, launch_template_id=net.template, launch_template_version='Default',
+           launch_template_overrides=reordered)
+    assert override_types(group(ess, group_id)) == ['ecs.c7.2xlarge', 'ecs.g7.xlarge']
+    modify(ess, group_id, launch_template_version='Latest')  # the version alone keeps them
+    assert override_types(group(ess, group_id)) == ['ecs.c7.2xlarge', 'ecs.g7.xlarge']
+    modify(ess, group_id, default_cooldown=60)  # so does any other change
+    assert override_types(group(ess, group_id)) == ['ecs.c7.2xlarge', 'ecs.g7.xlarge']
+    modify(ess, group_id, launch_template_id=net.template)  # the template again, without overrides: cleared
+    found = group(ess, group_id)
+    assert (override_types(found), found.launch_template_version) == ([], 'Default')
+
+
+def test_enable_scaling_group_sets_overrides_with_its_template(ess, net):
+    group_id = create_group(ess, net, launch_template_id=None, launch_template_version=None)
+    given = overrides('ecs.r7.large', model=S.EnableScalingGroupRequestLaunchTemplateOverrides)
+    assert error_of(enable, ess, group_id, launch_template_overrides=given) == ('InvalidParameter', 400)
+    enable(ess, group_id, launch_template_id=net.template, launch_template_overrides=given)
+    found = group(ess, group_id)
+    assert (found.lifecycle_state, found.launch_template_id, override_types(found)) == \
+        ('Active', net.template, ['ecs.r7.large'])
+
+
+@pytest.mark.parametrize('given, expected', [
+    (overrides('ecs.c7.large', 'ecs.c7.large'), 'InvalidParameter'),                   # twice
+    (overrides('ecs.nosuch.large'), 'InvalidParameter'),                                # not in the catalogue
+    (overrides(*ELEVEN_TYPES), 'InvalidParameter'),                                     # more than ten
+    (overrides('ecs.c7.large', weighted_capacity=2), 'InvalidParameter'),               # weights: not modelled
+    (overrides('ecs.c7.large', spot_price_limit=0.5), 'InvalidParameter'),              # spot prices: neither
+    ([S.CreateScalingGroupRequestLaunchTemplateOverrides(weighted_capacity=2)], 'MissingParameter'),  # no type
+])
+def test_invalid_overrides_are_refused_without_change(ess, net, admin, given, expected):
+    marker = admin.marker()
+    assert error_of(create_group, ess, net, launch_template_overrides=given) == (expected, 400)
+    assert admin.counts(since=marker)['mutating_succeeded'] == 0
+    assert groups(ess).total_count == 0
+
+
+def test_overrides_need_a_launch_template_id(ess, net, admin):
+    given = overrides('ecs.c7.large')
+    assert error_of(create_group, ess, net, launch_template_id=None, launch_template_version=None,
+                    launch_template_overrides=given) == ('InvalidParameter', 400)
+    group_id = create_group(ess, net, launch_template_overrides=given)
+    marker = admin.marker()
+    later = overrides('ecs.g7.large', model=S.ModifyScalingGroupRequestLaunchTemplateOverrides)
+    assert error_of(modify, ess, group_id, launch_template_overrides=later) == ('InvalidParameter', 400)
+    assert error_of(modify, ess, group_id, launch_template_id=net.template, max_size=9,
+                    launch_template_overrides=later * 2) == ('InvalidParameter', 400)
+    assert admin.counts(since=marker)['mutating_succeeded'] == 0
+    found = group(ess, group_id)
+    assert (override_types(found), found.max_size) == (['ecs.c7.large'], 4)
+
+
 # Capacity, activities, instances and backends.
 
 def test_capacity_converges_through_activities(ess, ecs, alb, net):

@@ -82,13 +82,22 @@ network_gateway() { podman network inspect -f '{{range .Subnets}}{{.Gateway}}{{e
 
 # systemd has finished booting with no failed unit, and sshd lets the key in.
 wait_ready() {
-  local name=$1 state deadline=$((SECONDS + READY_TIMEOUT))
-  state=$(timeout "$READY_TIMEOUT" podman exec "$name" systemctl is-system-running --wait 2>/dev/null) || true
+  local name=$1 state='' error errors deadline=$((SECONDS + READY_TIMEOUT))
+  errors=$(mktemp)
+  # An exec into a container that is still being set up can fail without any answer (seen once in CI on an idle
+  # machine): ask again until systemd answers or the deadline passes.
+  until [[ -n $state || $SECONDS -ge $deadline ]]; do
+    state=$(timeout "$((deadline - SECONDS))" podman exec "$name" systemctl is-system-running --wait 2>"$errors") || true
+    [[ -n $state ]] || sleep 0.5
+  done
   if [[ $state != running ]]; then
-    say "$name: systemd is '$state'; failed units:"
+    error=$(cat "$errors")
+    rm -f "$errors"
+    say "$name: systemd is '$state'${error:+ ($error)}; container: $(podman ps -a --filter "name=^$name\$" --format '{{.Status}}'); failed units:"
     podman exec "$name" systemctl --failed --no-legend >&2 || true
     return 1
   fi
+  rm -f "$errors"
   until ssh "${SSH_OPTIONS[@]}" -o ConnectTimeout=2 -i "$SSH_KEY" "root@$(host_address "$name")" true 2>/dev/null; do
     [[ $SECONDS -lt $deadline ]] || { say "$name: sshd does not accept the key"; return 1; }
     sleep 0.2

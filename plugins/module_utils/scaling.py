@@ -19,6 +19,7 @@ _TEMPLATE_ID = re.compile(r'^lt-[a-z0-9]{20}$')
 _NAME = re.compile(r'^[A-Za-z0-9\u4e00-\u9fa5][\w.\-\u4e00-\u9fa5]{1,63}$')
 
 MAX_VSWITCHES = 8
+MAX_INSTANCE_TYPES = 10  # LaunchTemplateOverrides: "Valid values of N: 1 to 10" (ESS API reference)
 MAX_SIZE_LIMIT = 2000
 DEFAULT_COOLDOWN = 300
 DEFAULT_REMOVAL_POLICIES = ['OldestScalingConfiguration', 'OldestInstance']
@@ -82,6 +83,30 @@ def check_vswitch_ids(vswitch_ids):
     repeated = sorted(set(v for v in vswitch_ids if vswitch_ids.count(v) > 1))
     if repeated:
         raise ValueError('vswitch_ids lists %s more than once' % ', '.join(repeated))
+
+
+def check_instance_types(instance_types):
+    """instance_types (the launch template overrides): each a non-empty name, once, at most ten."""
+    if instance_types is None:
+        return
+    if any(not (value or '').strip() for value in instance_types):
+        raise ValueError('instance_types must not contain an empty name')
+    if len(instance_types) > MAX_INSTANCE_TYPES:
+        raise ValueError('A scaling group takes at most %d instance_types, not %d'
+                         % (MAX_INSTANCE_TYPES, len(instance_types)))
+    repeated = sorted(set(v for v in instance_types if instance_types.count(v) > 1))
+    if repeated:
+        raise ValueError('instance_types lists %s more than once' % ', '.join(repeated))
+
+
+def override_types(group):
+    """The instance types of a described group's launch template overrides, in priority order."""
+    return [entry.get('instance_type') for entry in group.get('launch_template_overrides') or []]
+
+
+def wire_overrides(instance_types):
+    """LaunchTemplateOverrides for the instance types, in their order (no weights: each instance counts as one)."""
+    return [{'InstanceType': instance_type} for instance_type in instance_types]
 
 
 def check_attachments(attachments):

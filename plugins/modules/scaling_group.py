@@ -17,8 +17,9 @@ description:
   - The group is found by O(scaling_group_id) when given, else by O(name), which is unique in the region.
   - Before any change the module checks what it can itself, so bad input fails with a clear message and changes
     nothing - the sizes (O(min_size) <= O(desired_capacity) <= O(max_size), merged with the group's current ones),
-    that the launch template and its version exist, that the vSwitches exist and share one VPC (the group's, once it
-    exists), and that the ALB server groups to attach exist, take ECS instances and are in that VPC.
+    that the launch template and its version exist, that ECS offers the O(instance_types), that the vSwitches exist
+    and share one VPC (the group's, once it exists), and that the ALB server groups to attach exist, take ECS
+    instances and are in that VPC.
   - An option that is not set is left as it is on an existing group.
 author:
   - lowlatency.alicloud maintainers (@lowlatency)
@@ -72,6 +73,18 @@ options:
       - V(Default) follows the template's default version, so a new default version of the template is used by the
         next scale-out without changing the group. A group is created with V(Default) when this is not set.
     type: str
+  instance_types:
+    description:
+      - Instance types that stand in for the launch template's own, in priority order (the API's launch template
+        overrides), so that a scale-out can still launch instances when a zone has run out of one type.
+      - At most 10, each once. The order matters, so the same types in another order are a change. V([]) removes
+        them; not set leaves them as they are.
+      - Needs O(launch_template), or a group that has one. The module checks that ECS offers each new type before
+        any change.
+      - The API takes them together with the launch template, so a change sends the group's template and version
+        again; a change of template or version keeps the types.
+    type: list
+    elements: str
   removal_policies:
     description:
       - Which instances a scale-in removes first, in order. The cloud's default is V(OldestScalingConfiguration)
@@ -163,7 +176,8 @@ notes:
   - O(wait) covers the attach and detach activities of O(alb_server_groups) and the deletion; O(wait_for_capacity)
     covers the instances. O(wait_timeout) bounds each of them.
   - On a run that changes nothing the module reads the group once (and the launch template once when
-    O(launch_template) is a name); O(wait_for_capacity) adds one read of the instances.
+    O(launch_template) is a name); O(wait_for_capacity) adds one read of the instances. New O(instance_types) add
+    one read of the ECS instance types.
 requirements:
   - alibabacloud-ess20220222
   - alibabacloud-ecs20140526
@@ -201,6 +215,17 @@ EXAMPLES = r'''
 - name: The addresses of its nodes
   ansible.builtin.debug:
     msg: "{{ edge.scaling_group.instances | map(attribute='private_ip_address') | list }}"
+
+- name: Let the origin group launch other instance types, in this order, when its template's type runs out
+  lowlatency.alicloud.scaling_group:
+    name: ams-origin
+    launch_template: ams-origin
+    instance_types: [ecs.c7.2xlarge, ecs.g7.2xlarge]
+
+- name: Back to the template's instance type only
+  lowlatency.alicloud.scaling_group:
+    name: ams-origin
+    instance_types: []
 
 - name: Stop scaling, keep the nodes
   lowlatency.alicloud.scaling_group:
@@ -255,6 +280,16 @@ scaling_group:
     launch_template_version:
       description: V(Default), V(Latest) or a version number.
       type: str
+    instance_types:
+      description: The instance types of RV(scaling_group.launch_template_overrides), in priority order.
+      type: list
+      elements: str
+      sample: [ecs.c7.2xlarge, ecs.g7.2xlarge]
+    launch_template_overrides:
+      description: The launch template overrides as the API lists them.
+      type: list
+      elements: dict
+      sample: [{instance_type: ecs.c7.2xlarge}, {instance_type: ecs.g7.2xlarge}]
     removal_policies:
       description: Removal policies in order.
       type: list
@@ -310,15 +345,18 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import capacity_reached
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import check_attachments
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import check_capacity
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import check_instance_types
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import check_name
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import check_vswitch_ids
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import group_view
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import looks_like_template_id
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import normalise_template_version
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import override_types
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import propagated_after
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import sorted_attachments
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import tag_changes
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import tag_flags
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import wire_overrides
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiError
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import merged_tags
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import snake_dict
@@ -338,13 +376,16 @@ ATTRIBUTES = (
 )
 
 COMPARED = ('scaling_group_name', 'lifecycle_state', 'min_size', 'max_size', 'desired_capacity', 'default_cooldown',
-            'vswitch_ids', 'launch_template_id', 'launch_template_version', 'removal_policies', 'multi_az_policy',
-            'tags', 'propagated_tags')
+            'vswitch_ids', 'launch_template_id', 'launch_template_version', 'instance_types', 'removal_policies',
+            'multi_az_policy', 'tags', 'propagated_tags')
 
 
 def describe(module, ess, **query):
     query['RegionId'] = module.region
-    return [group_view(item) for item in ess.paginate('DescribeScalingGroups', query, ('ScalingGroups',))]
+    found = [group_view(item) for item in ess.paginate('DescribeScalingGroups', query, ('ScalingGroups',))]
+    for group in found:
+        group['instance_types'] = override_types(group)
+    return found
 
 
 def describe_one(module, ess, group_id):
@@ -412,6 +453,19 @@ def check_template_version(module, template, version):
     if not exists:
         module.fail_json(msg='Launch template %s (%s) has no version %s; its latest is %s.' % (
             template['LaunchTemplateName'], template_id, version, template['LatestVersionNumber']))
+
+
+def check_offered_types(module, instance_types, known=()):
+    """ECS must offer each of ``instance_types`` not in ``known`` (the group's, checked when they were set)."""
+    new = [value for value in instance_types if value not in known]
+    if not new:
+        return
+    found = module.client('ecs').paginate('DescribeInstanceTypes', {'InstanceTypes': new, 'MaxResults': 100},
+                                          ('InstanceTypes', 'InstanceType'))
+    offered = set(item['InstanceTypeId'] for item in found)
+    missing = [value for value in new if value not in offered]
+    if missing:
+        module.fail_json(msg='ECS offers no instance type %s in %s.' % (', '.join(missing), module.region))
 
 
 def check_vswitches(module, vswitch_ids, vpc_id=None):
@@ -541,6 +595,9 @@ def create(module, ess):
     module.check(check_capacity, params['min_size'], params['max_size'], params['desired_capacity'])
     if params['enabled'] and not params['launch_template']:
         module.fail_json(msg='An enabled scaling group needs a launch_template; give one, or enabled: false.')
+    instance_types = params['instance_types'] or []
+    if instance_types and not params['launch_template']:
+        module.fail_json(msg='instance_types stand in for the launch template\'s type; give launch_template too.')
     vpc_id = check_vswitches(module, params['vswitch_ids'])
     template_id, version = '', ''
     if params['launch_template']:
@@ -548,6 +605,7 @@ def create(module, ess):
         version = params['launch_template_version'] or 'Default'
         check_template_version(module, template, version)
         template_id = template['LaunchTemplateId']
+    check_offered_types(module, instance_types)
     attachments = [as_attachment(a) for a in params['alb_server_groups'] or []]
     check_server_groups(module, attachments, vpc_id)
     tags = merged_tags({}, params['tags'])
@@ -556,7 +614,9 @@ def create(module, ess):
         max_size=params['max_size'], desired_capacity=params['desired_capacity'],
         default_cooldown=DEFAULT_COOLDOWN if params['default_cooldown'] is None else params['default_cooldown'],
         vswitch_ids=params['vswitch_ids'], vpc_id=vpc_id, launch_template_id=template_id,
-        launch_template_version=version, removal_policies=params['removal_policies'] or DEFAULT_REMOVAL_POLICIES,
+        launch_template_version=version, instance_types=instance_types,
+        launch_template_overrides=snake_dict(wire_overrides(instance_types)),
+        removal_policies=params['removal_policies'] or DEFAULT_REMOVAL_POLICIES,
         multi_az_policy=params['multi_az_policy'] or 'PRIORITY', health_check_types=params['health_check_types'] or
         ['ECS'], alb_server_groups=attachments, tags=tags,
         propagated_tags=propagated_after([], tags, [], bool(params['propagate_tags'])),
@@ -568,6 +628,7 @@ def create(module, ess):
         'MaxSize': params['max_size'], 'DesiredCapacity': params['desired_capacity'],
         'DefaultCooldown': params['default_cooldown'], 'VSwitchIds': params['vswitch_ids'],
         'LaunchTemplateId': template_id or None, 'LaunchTemplateVersion': version or None,
+        'LaunchTemplateOverrides': wire_overrides(instance_types) or None,
         'RemovalPolicies': params['removal_policies'], 'MultiAZPolicy': params['multi_az_policy'],
         'HealthCheckTypes': params['health_check_types'],
         'AlbServerGroups': [{'AlbServerGroupId': a['alb_server_group_id'], 'Port': a['port'], 'Weight': a['weight']}
@@ -603,10 +664,20 @@ def update(module, ess, group):
     same_template = template_id == group.get('launch_template_id')
     version = params['launch_template_version'] or (same_template and group.get('launch_template_version')) \
         or 'Default'
-    if template_id and (not same_template or version != group.get('launch_template_version')):
-        if version.isdigit():
-            check_template_version(module, template or resolve_template(module, template_id), version)
-        attributes.update(LaunchTemplateId=template_id, LaunchTemplateVersion=version)
+    template_moves = bool(template_id) and (not same_template or version != group.get('launch_template_version'))
+    if template_moves and version.isdigit():
+        check_template_version(module, template or resolve_template(module, template_id), version)
+    current_types = group.get('instance_types') or []
+    instance_types = current_types if params['instance_types'] is None else params['instance_types']
+    if instance_types != current_types:
+        if instance_types and not template_id:
+            module.fail_json(msg='Scaling group %s has no launch template for instance_types to stand in for; give '
+                                 'launch_template too.' % group_id)
+        check_offered_types(module, instance_types, current_types)
+    # The API takes the overrides with the template: a template sent alone would drop them, so they go along.
+    if template_id and (template_moves or instance_types != current_types):
+        attributes.update(LaunchTemplateId=template_id, LaunchTemplateVersion=version,
+                          LaunchTemplateOverrides=wire_overrides(instance_types))
     state_change = None
     if params['enabled'] and group['lifecycle_state'] == 'Inactive':
         if not template_id:
@@ -627,6 +698,8 @@ def update(module, ess, group):
     after.update((key, attributes[wire]) for wire, key, option in ATTRIBUTES if wire in attributes)
     after.update(health_check_types=attributes.get('HealthCheckTypes', group.get('health_check_types')),
                  launch_template_id=template_id, launch_template_version=version if template_id else '',
+                 instance_types=instance_types,
+                 launch_template_overrides=snake_dict(wire_overrides(instance_types)),
                  alb_server_groups=[a for a in group.get('alb_server_groups') or [] if as_attachment(a) not in
                                     to_detach] + to_attach,
                  tags=merged_tags(group.get('tags'), params['tags'], params['purge_tags']),
@@ -663,6 +736,7 @@ def check_options(module):
     module.check(check_name, params['name'], 'name')
     module.check(check_vswitch_ids, params['vswitch_ids'])
     module.check(check_attachments, params['alb_server_groups'])
+    module.check(check_instance_types, params['instance_types'])
     params['launch_template_version'] = module.check(normalise_template_version, params['launch_template_version'])
     if params['wait_for_capacity'] and not params['enabled'] and params['state'] == 'present':
         module.fail_json(msg='wait_for_capacity needs enabled: true; a disabled group does not scale.')
@@ -679,6 +753,7 @@ def main():
         vswitch_ids=dict(type='list', elements='str'),
         launch_template=dict(type='str'),
         launch_template_version=dict(type='str'),
+        instance_types=dict(type='list', elements='str'),
         removal_policies=dict(type='list', elements='str',
                               choices=['OldestScalingConfiguration', 'OldestInstance', 'NewestInstance']),
         multi_az_policy=dict(type='str', choices=['PRIORITY', 'BALANCE', 'COST_OPTIMIZED', 'COMPOSABLE']),

@@ -9,17 +9,20 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import capacity_reached
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import check_attachments
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import check_capacity
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import check_instance_types
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import check_name
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import check_vswitch_ids
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import group_view
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import looks_like_template_id
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import normalise_template_version
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import override_types
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import propagated_after
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import rule_changes
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import rule_wanted
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import sorted_attachments
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import tag_changes
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import tag_flags
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import wire_overrides
 
 
 @pytest.mark.parametrize('sizes', [(0, 0, None), (0, 4, 0), (1, 4, 4), (2000, 2000, 2000), (None, 5, 3)])
@@ -81,6 +84,33 @@ def test_vswitch_ids_checked():
         check_vswitch_ids(['vsw-%d' % i for i in range(9)])
     with pytest.raises(ValueError, match='lists vsw-1 more than once'):
         check_vswitch_ids(['vsw-1', 'vsw-2', 'vsw-1'])
+
+
+@pytest.mark.parametrize('value', [None, [], ['ecs.c7.large'], ['ecs.g7.%d' % i for i in range(10)]])
+def test_instance_types_accepted(value):
+    check_instance_types(value)
+
+
+@pytest.mark.parametrize('value, message', [
+    (['ecs.c7.large', ''], 'instance_types must not contain an empty name'),
+    ([' '], 'instance_types must not contain an empty name'),
+    (['ecs.g7.%d' % i for i in range(11)], 'A scaling group takes at most 10 instance_types, not 11'),
+    (['ecs.c7.large', 'ecs.g7.large', 'ecs.c7.large', 'ecs.g7.large'],
+     'instance_types lists ecs.c7.large, ecs.g7.large more than once'),
+])
+def test_instance_types_refused(value, message):
+    with pytest.raises(ValueError) as error:
+        check_instance_types(value)
+    assert str(error.value) == message
+
+
+def test_overrides_keep_their_order_both_ways():
+    types = ['ecs.g7.large', 'ecs.c7.large']
+    assert wire_overrides(types) == [{'InstanceType': 'ecs.g7.large'}, {'InstanceType': 'ecs.c7.large'}]
+    described = group_view({'LaunchTemplateOverrides': [{'InstanceType': t, 'WeightedCapacity': 1} for t in types]})
+    assert override_types(described) == types
+    assert override_types(group_view({'LaunchTemplateOverrides': []})) == []
+    assert override_types({}) == []
 
 
 def entry(group_id, port, weight=100):

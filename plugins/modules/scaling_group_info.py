@@ -94,6 +94,11 @@ scaling_groups:
       description: Keys of the tags put on new instances.
       type: list
       elements: str
+    launch_template_overrides:
+      description: Instance types that stand in for the launch template's, in priority order.
+      type: list
+      elements: dict
+      sample: [{instance_type: ecs.c7.xlarge}, {instance_type: ecs.g7.xlarge}]
     instances:
       description:
         - The group's instances with their lifecycle state (V(Pending), V(InService), V(Removing), ...) and health.

@@ -879,6 +879,17 @@ def describe_scaling_instances(ctx, params):
 
 # ALB server groups.
 
+def _attachment_activity(ctx, group, verb, attachments):
+    """The scaling activity a forced attach or detach of ALB server groups starts; its answer to the caller."""
+    ids_given = ', '.join('"%s"' % a['AlbServerGroupId'] for a in attachments)
+    activity = _start_activity(ctx, group, verb, '%s ALB server group(s) %s' % (verb.capitalize(), ids_given),
+                               'A user requests to %s ALB server group(s) %s.' % (verb, ids_given), 'APIs')
+    activity['_attachments'] = attachments
+    ctx.schedule(ctx.delay('ess.attach_activity'), 'ess.activity_done', group_id=group['ScalingGroupId'],
+                 activity_id=activity['ScalingActivityId'])
+    return {'ScalingActivityId': activity['ScalingActivityId']}
+
+
 @ess.action('AttachAlbServerGroups')
 def attach_alb_server_groups(ctx, params):
     group = _group(ctx, params['ScalingGroupId'])
@@ -891,13 +902,7 @@ def attach_alb_server_groups(ctx, params):
     group['AlbServerGroups'].extend(attachments)
     if not force:
         return {}
-    ids_given = ', '.join('"%s"' % a['AlbServerGroupId'] for a in attachments)
-    activity = _start_activity(ctx, group, 'attach', 'Attach ALB server group(s) %s' % ids_given,
-                               'A user requests to attach ALB server group(s) %s.' % ids_given, 'APIs')
-    activity['_attachments'] = attachments
-    ctx.schedule(ctx.delay('ess.attach_activity'), 'ess.activity_done', group_id=group['ScalingGroupId'],
-                 activity_id=activity['ScalingActivityId'])
-    return {'ScalingActivityId': activity['ScalingActivityId']}
+    return _attachment_activity(ctx, group, 'attach', attachments)
 
 
 @ess.action('DetachAlbServerGroups')
@@ -916,13 +921,7 @@ def detach_alb_server_groups(ctx, params):
     group['AlbServerGroups'] = [a for a in group['AlbServerGroups'] if a not in leaving]
     if not force:
         return {}
-    ids_given = ', '.join('"%s"' % a['AlbServerGroupId'] for a in leaving)
-    activity = _start_activity(ctx, group, 'detach', 'Detach ALB server group(s) %s' % ids_given,
-                               'A user requests to detach ALB server group(s) %s.' % ids_given, 'APIs')
-    activity['_attachments'] = leaving
-    ctx.schedule(ctx.delay('ess.attach_activity'), 'ess.activity_done', group_id=group['ScalingGroupId'],
-                 activity_id=activity['ScalingActivityId'])
-    return {'ScalingActivityId': activity['ScalingActivityId']}
+    return _attachment_activity(ctx, group, 'detach', leaving)
 
 
 @dependent('alb.servergroup')

@@ -94,13 +94,7 @@ extends_documentation_fragment:
   - lowlatency.alicloud.auth.tags
   - lowlatency.alicloud.auth.wait
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
+  - lowlatency.alicloud.attributes
 notes:
   - Found by name, the load balancer costs two reads (C(ListLoadBalancers) does not describe zones); by id, one.
 requirements:

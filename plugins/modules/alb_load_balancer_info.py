@@ -38,13 +38,7 @@ options:
 extends_documentation_fragment:
   - lowlatency.alicloud.auth
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
+  - lowlatency.alicloud.attributes.info
 notes:
   - Makes one C(ListLoadBalancers) call per page, one C(GetLoadBalancerAttribute) per load balancer found (the list
     does not describe zones) and one C(ListListeners) call per page of listeners.

@@ -80,13 +80,7 @@ options:
 extends_documentation_fragment:
   - lowlatency.alicloud.auth
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
+  - lowlatency.alicloud.attributes
 notes:
   - Alibaba Cloud DNS is a global service; O(region) only selects the API endpoint.
   - Host records are compared without regard to case, host-name values also without a final dot.

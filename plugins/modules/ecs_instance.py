@@ -123,13 +123,7 @@ extends_documentation_fragment:
   - lowlatency.alicloud.auth.tags
   - lowlatency.alicloud.auth.wait
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
+  - lowlatency.alicloud.attributes
 notes:
   - O(wait=true) waits for C(Running) after a create or start, C(Stopped) after a stop, and for the instance to be
     gone after a delete. Stopping to change user data always waits for C(Stopped), and O(state=stopped) on a new

@@ -51,13 +51,7 @@ extends_documentation_fragment:
   - lowlatency.alicloud.auth
   - lowlatency.alicloud.auth.tags
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
+  - lowlatency.alicloud.attributes
 requirements:
   - alibabacloud-ecs20140526
 '''

@@ -128,13 +128,7 @@ extends_documentation_fragment:
   - lowlatency.alicloud.auth
   - lowlatency.alicloud.auth.tags
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
+  - lowlatency.alicloud.attributes
 notes:
   - A run that changes nothing makes two read calls, DescribeLaunchTemplates and DescribeLaunchTemplateVersions
     (for the default and the latest version, or for every version when O(keep_versions) is set).

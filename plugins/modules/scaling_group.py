@@ -165,13 +165,7 @@ extends_documentation_fragment:
   - lowlatency.alicloud.auth.tags
   - lowlatency.alicloud.auth.wait
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
+  - lowlatency.alicloud.attributes
 notes:
   - O(wait) covers the attach and detach activities of O(alb_server_groups) and the deletion; O(wait_for_capacity)
     covers the instances. O(wait_timeout) bounds each of them.

@@ -93,13 +93,7 @@ options:
 extends_documentation_fragment:
   - lowlatency.alicloud.auth
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
+  - lowlatency.alicloud.attributes
 notes:
   - An option that is not set keeps the rule's current value, except O(metric_name) and O(target_value), whose
     defaults apply to a V(target_tracking) rule.

@@ -52,13 +52,7 @@ extends_documentation_fragment:
   - lowlatency.alicloud.auth.tags
   - lowlatency.alicloud.auth.wait
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
+  - lowlatency.alicloud.attributes
 requirements:
   - alibabacloud-vpc20160428
 '''

@@ -24,13 +24,7 @@ options:
 extends_documentation_fragment:
   - lowlatency.alicloud.auth
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
+  - lowlatency.alicloud.attributes.info
 requirements:
   - alibabacloud-vpc20160428
 '''

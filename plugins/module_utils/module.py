@@ -82,6 +82,16 @@ class AlicloudModule(AnsibleModule):
         text = '%s: %s' % (msg, error) if msg else str(error)
         self.fail_json(msg=text, code=error.code, request_id=error.request_id, action=error.action, **extra)
 
+    def delete_unless_in_use(self, client, action, params, in_use_msg, **call_options):
+        """Call a delete action; the cloud's DependencyViolation fails the task with ``in_use_msg`` (what to remove
+        first) ahead of the cloud's own message."""
+        try:
+            client.call(action, params, **call_options)
+        except ApiError as error:
+            if error.code.startswith('DependencyViolation'):
+                self.fail_api(error, msg=in_use_msg)
+            raise
+
     def wait(self, fetch, predicate, description, timeout=None, failed=None):
         """Poll ``fetch`` until ``predicate`` holds; fail the task with the last state seen on timeout."""
         timeout = self.params.get('wait_timeout', 600) if timeout is None else timeout

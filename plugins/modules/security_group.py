@@ -368,13 +368,10 @@ def update(module, client, group, wanted):
 def delete(module, client, group):
     if module.check_mode:
         return
-    try:
-        client.call('DeleteSecurityGroup', {'RegionId': module.region, 'SecurityGroupId': group['security_group_id']})
-    except ApiError as error:
-        if error.code.startswith('DependencyViolation'):
-            module.fail_api(error, msg='Security group %s is still in use; remove its instances from it, and the '
-                                       'rules of other groups that name it, first' % group['security_group_id'])
-        raise
+    module.delete_unless_in_use(
+        client, 'DeleteSecurityGroup', {'RegionId': module.region, 'SecurityGroupId': group['security_group_id']},
+        'Security group %s is still in use; remove its instances from it, and the rules of other groups that name it, '
+        'first' % group['security_group_id'])
 
 
 def main():

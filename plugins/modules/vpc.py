@@ -197,13 +197,9 @@ def update(module, client, vpc):
 def delete(module, client, vpc):
     if module.check_mode:
         return
-    try:
-        client.call('DeleteVpc', {'RegionId': module.region, 'VpcId': vpc['vpc_id']})
-    except ApiError as error:
-        if error.code.startswith('DependencyViolation'):
-            module.fail_api(error, msg='VPC %s is still in use; delete its vSwitches, security groups and '
-                                       'instances first' % vpc['vpc_id'])
-        raise
+    module.delete_unless_in_use(client, 'DeleteVpc', {'RegionId': module.region, 'VpcId': vpc['vpc_id']},
+                                'VPC %s is still in use; delete its vSwitches, security groups and instances first'
+                                % vpc['vpc_id'])
     if module.params['wait']:
         wait_for(module, client, vpc['vpc_id'], gone=True)
 

@@ -221,15 +221,10 @@ def update(module, client, vswitch):
 def delete(module, client, vswitch):
     if module.check_mode:
         return
-    try:
-        # The VPC refuses to delete a vSwitch while a sibling is still being created or deleted.
-        client.call('DeleteVSwitch', {'RegionId': module.region, 'VSwitchId': vswitch['vswitch_id']},
-                    retry_codes=('OperationDenied.OtherSubnetProcessing',))
-    except ApiError as error:
-        if error.code.startswith('DependencyViolation'):
-            module.fail_api(error, msg='vSwitch %s is still in use; delete its instances, scaling groups and load '
-                                       'balancers first' % vswitch['vswitch_id'])
-        raise
+    # The VPC refuses to delete a vSwitch while a sibling is still being created or deleted: retry that.
+    module.delete_unless_in_use(client, 'DeleteVSwitch', {'RegionId': module.region, 'VSwitchId': vswitch['vswitch_id']},
+                                'vSwitch %s is still in use; delete its instances, scaling groups and load balancers '
+                                'first' % vswitch['vswitch_id'], retry_codes=('OperationDenied.OtherSubnetProcessing',))
     if module.params['wait']:
         wait_for(module, client, vswitch['vswitch_id'], gone=True)
 

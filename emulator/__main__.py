@@ -1,4 +1,5 @@
-"""Command line: ``python -m emulator serve ...`` and ``python -m emulator reset --state FILE``."""
+"""Command line: ``python -m emulator serve ...``, ``python -m emulator reset --state FILE`` and
+``python -m emulator dataplane-clean [--all]``."""
 
 import argparse
 import signal
@@ -27,15 +28,46 @@ def _parser():
     serve.add_argument('--log', help='append the request log (JSON lines) to this file')
     serve.add_argument('--access-key', action='append', type=_access_key, metavar='ID:SECRET',
                        help='accepted access key (repeatable; default %s:%s)' % next(iter(DEFAULT_ACCESS_KEYS.items())))
+    plane = serve.add_argument_group('data plane (off by default)')
+    plane.add_argument('--data-plane', choices=('none', 'podman'), default='none',
+                       help='podman: ECS instances are podman test hosts, ALB listeners local reverse proxies')
+    plane.add_argument('--image-map', action='append', default=[], metavar='IMAGE_ID=PODMAN_IMAGE',
+                       help='podman image for an ImageId (* wildcards; @ams: the AMS marketplace image); repeatable')
+    plane.add_argument('--listener-port-offset', type=int, default=18000,
+                       help='an ALB listener on port P is served on 127.0.0.1:P+OFFSET (default 18000)')
+    plane.add_argument('--listener-port', action='append', default=[], type=_port_pair, metavar='PORT=LOCAL',
+                       help='serve the listeners of PORT on local port LOCAL instead; repeatable')
     reset = commands.add_parser('reset', help='clear a state file (the server using it must be stopped)')
     reset.add_argument('--state', required=True)
+    clean = commands.add_parser('dataplane-clean', help='remove the containers and networks of data planes whose '
+                                                        'emulator is no longer running')
+    clean.add_argument('--all', action='store_true', help='also those of running emulators')
     return parser
+
+
+def _port_pair(text):
+    port, separator, local = text.partition('=')
+    if not separator or not port.isdigit() or not local.isdigit():
+        raise argparse.ArgumentTypeError('a listener port mapping is PORT=LOCAL_PORT')
+    return int(port), int(local)
+
+
+def _data_plane(emulator, args):
+    from emulator.dataplane import DataPlane
+    from emulator.dataplane.podman import PodmanError
+    try:
+        emulator.dataplane = DataPlane(emulator, args.image_map, args.listener_port_offset,
+                                       dict(args.listener_port)).start()
+    except (PodmanError, ValueError, OSError) as error:
+        raise ValueError('the podman data plane cannot start: %s' % error)
 
 
 def serve(args):
     try:
         emulator = Emulator(args.state, args.profile, args.log, dict(args.access_key) if args.access_key else None)
         emulator.store.claim()
+        if args.data_plane == 'podman':
+            _data_plane(emulator, args)
     except (StateInUse, ValueError) as error:
         print('emulator: %s' % error, file=sys.stderr)
         return 2
@@ -50,8 +82,9 @@ def serve(args):
         signal.signal(signum, lambda *_: stop.set())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    print('emulator: serving http://%s:%d (profile %s, state %s)' % (
-        args.host, server.server_address[1], emulator.faults.profile['name'], args.state or 'in memory'), flush=True)
+    print('emulator: serving http://%s:%d (profile %s, state %s%s)' % (
+        args.host, server.server_address[1], emulator.faults.profile['name'], args.state or 'in memory',
+        ', podman data plane' if emulator.dataplane else ''), flush=True)
     stop.wait()
     server.shutdown()
     server.server_close()
@@ -75,9 +108,16 @@ def reset(args):
     return 0
 
 
+def dataplane_clean(args):
+    from emulator.dataplane import podman
+    removed = podman.clean(everything=args.all)
+    print('emulator: removed %s' % (' '.join(removed) if removed else 'nothing'))
+    return 0
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
-    return serve(args) if args.command == 'serve' else reset(args)
+    return {'serve': serve, 'reset': reset, 'dataplane-clean': dataplane_clean}[args.command](args)
 
 
 if __name__ == '__main__':

@@ -71,6 +71,7 @@ class Emulator:
         self.nonces = signing.NonceCache()
         self.strict = strict
         self.started = time.time()
+        self.dataplane = None  # emulator.dataplane.DataPlane when serve --data-plane runs containers and proxies
 
     def now(self):
         """The emulated clock: wall clock plus the offset POST /_emulator/clock added."""
@@ -80,6 +81,8 @@ class Emulator:
         self.faults = profiles.Faults(profiles.resolve(spec))
 
     def close(self):
+        if self.dataplane is not None:
+            self.dataplane.close()
         with self.store.lock:
             self.store.save()
         self.store.release()
@@ -285,6 +288,8 @@ class Emulator:
 
     def _admin_reset_post(self, query, payload):
         self.store.reset()
+        if self.dataplane is not None:
+            self.dataplane.reset()
         return {'reset': True}
 
     def _admin_clock_get(self, query, payload):
@@ -303,6 +308,9 @@ class Emulator:
     def _admin_actions_get(self, query, payload):
         return {'actions': [{'product': spec.product.name, 'version': version, 'action': action,
                              'mutating': spec.mutating} for (version, action), spec in sorted(ACTIONS.items())]}
+
+    def _admin_dataplane_get(self, query, payload):
+        return self.dataplane.describe() if self.dataplane is not None else {'enabled': False}
 
     def _admin_state_get(self, query, payload):
         with self.store.lock:

@@ -1024,7 +1024,7 @@ def list_listener_certificates(ctx, params):
 
 @alb.action('GetListenerHealthStatus')
 def get_listener_health_status(ctx, params):
-    """Backend health derived from the ECS instances: Running is healthy, anything else Unhealthy."""
+    """Backend health derived from the ECS instances (Running is healthy), or the data plane's real checks."""
     resource = _listener(ctx, params['ListenerId'])
     _within(params.get('MaxResults'), 1, 30, 'MaxResults')
     infos = []
@@ -1034,7 +1034,7 @@ def get_listener_health_status(ctx, params):
             continue
         _prune_released_backends(ctx, group)
         enabled = group['HealthCheckConfig']['HealthCheckEnabled']
-        abnormal = [_abnormal(ctx, s) for s in group['Servers']] if enabled else []
+        abnormal = [_abnormal(ctx, group_id, s) for s in group['Servers']] if enabled else []
         infos.append({'ServerGroupId': group_id, 'ActionType': 'ForwardGroup', 'ServerCount': len(group['Servers']),
                       'HealthCheckEnabled': 'on' if enabled else 'off',
                       'NonNormalServers': [entry for entry in abnormal if entry is not None]})
@@ -1043,13 +1043,18 @@ def get_listener_health_status(ctx, params):
             'RuleHealthStatus': [], 'NextToken': ''}
 
 
-def _abnormal(ctx, server):
+def _abnormal(ctx, group_id, server):
     """The NonNormalServers entry of a backend, or None when it is healthy."""
     entry = {'ServerId': server['ServerId'], 'ServerIp': server['ServerIp'], 'Port': server['Port']}
     if server['Weight'] == 0:
         return dict(entry, Status='Unused')
     if server['Status'] == 'Adding':
         return dict(entry, Status='Initial')
+    plane = ctx.emulator.dataplane
+    verdict = plane.backend_health(group_id, server) if plane is not None else None
+    if verdict is not None:  # the data plane's real health check of this backend
+        status, reason = verdict
+        return None if status == 'Healthy' else dict(entry, Status=status, **({'Reason': reason} if reason else {}))
     if server['ServerType'] == 'Ecs':
         instance = _instance(ctx, server['ServerId'])
         if instance is None or instance['Status'] != 'Running':

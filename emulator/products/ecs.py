@@ -25,6 +25,7 @@ import hashlib
 import ipaddress
 import random
 import re
+import time
 import uuid
 
 from emulator.core import REGIONS, ApiError, Context, Params, Product, dependent, errors, pagination, tags
@@ -1163,6 +1164,9 @@ def _advance(ctx, instance_id, expected, steps):
     if instance is None or instance['Status'] != expected or instance['_releasing']:
         return
     status = steps[0][0]
+    plane = ctx.emulator.dataplane
+    if plane is not None and plane.holds(ctx, instance, status, steps):
+        return  # with the data plane on, the step is replayed once the instance's host runs (or has stopped)
     instance['Status'] = status
     if status == 'Running':
         instance['StartTime'] = _minutes(ctx.now)
@@ -1439,6 +1443,18 @@ def modify_instance_attribute(ctx, params):
         changes['DeletionProtection'] = params['DeletionProtection']
     instance.update(changes)
     return {}
+
+
+@ecs.action('GetInstanceConsoleOutput')
+def get_instance_console_output(ctx, params):
+    """The console text the data plane kept (boot messages and user data output); empty without the data plane."""
+    instance = _instance_or_404(ctx, params['InstanceId'])
+    text = instance.get('_console') or ''
+    if params.flag('RemoveSymbols'):
+        text = re.sub(r'\x1b\[[0-9;?]*[A-Za-z]|\r', '', text)
+    updated = instance.get('_console_time') or ctx.now
+    return {'InstanceId': instance['InstanceId'], 'ConsoleOutput': base64.b64encode(text.encode('utf-8')).decode('ascii'),
+            'LastUpdateTime': time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(updated + 8 * 3600))}  # UTC+8, documented
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,370 @@
+"""The emulator's data plane (``python -m emulator serve --data-plane podman``): what the API creates, really runs.
+
+* Each ECS instance is a podman test host (systemd, sshd) at its PrivateIpAddress on its vSwitch's network; the key
+  pair's public key is root's; the user data runs once at first boot, its output is the console output
+  (GetInstanceConsoleOutput) and /var/log/cloud-init-output.log. Stop/Start stop and start the host, DeleteInstance
+  and ESS scale-in remove it. The instance turns ``Running`` (``Stopped``) only once its host runs (has stopped):
+  ECS asks ``holds()`` before those transitions, and the data plane replays the held transition when the host is there.
+* Each ALB listener that is ``Running`` is a reverse proxy on 127.0.0.1 (proxy.py), forwarding to the healthy backends
+  of its server groups, whose health checks run for real; GetListenerHealthStatus reports them (``backend_health()``).
+
+One thread reconciles the state with podman every ``tick`` seconds (and when woken): it also runs the emulator's due
+events, so transitions complete without API calls. Slow podman work runs in a small pool of workers, outside the
+state lock; workers write what they learn back into the state under the lock (``_host``, ``_console`` bookkeeping
+fields of the instance, never shown as such by the API).
+"""
+
+import base64
+import concurrent.futures
+import os
+import threading
+import time
+import traceback
+
+from emulator.core.runtime import Context, run_due_events
+from emulator.dataplane import hosts, images, podman, proxy
+
+INSTANCE = 'ecs.instance'
+DEFAULT_LISTENER_OFFSET = 18000
+
+
+class Host:
+    """What the data plane knows about one instance's container."""
+
+    def __init__(self, instance_id, region, network, address, image_id):
+        self.instance_id, self.region, self.network, self.address = instance_id, region, network, address
+        self.image_id, self.image = image_id, None
+        self.state = 'booting'  # booting, running, stopping, stopped, starting, removing, failed
+        self.generation = 0
+        self.busy = True
+        self.error = None
+        self.user_data = None   # None (not run), 'running', or the exit code
+
+    def view(self):
+        return {'container': hosts.container_name(self.instance_id), 'network': self.network, 'address': self.address,
+                'state': self.state, 'image_id': self.image_id, 'image': self.image, 'error': self.error,
+                'user_data_exit_code': self.user_data if isinstance(self.user_data, int) else None,
+                'user_data': 'ran' if isinstance(self.user_data, int) else self.user_data or 'none'}
+
+
+class DataPlane:
+    def __init__(self, emulator, image_map=(), listener_offset=DEFAULT_LISTENER_OFFSET, listener_ports=None,
+                 listen_host='127.0.0.1', standins=None, tick=0.25, workers=4):
+        self.emulator = emulator
+        self.image_map = images.parse_map(image_map)
+        self.listener_offset = listener_offset
+        self.listener_ports = dict(listener_ports or {})
+        self.listen_host = listen_host
+        self.standins = standins or os.path.join(podman.REPOSITORY, '.cache', 'standins', 'ams')
+        self.tick = tick
+        self.pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix='dataplane')
+        self.hosts = {}        # instance id -> Host
+        self.proxies = {}      # listener id -> ListenerProxy
+        self.listener_errors = {}
+        self.backends = {}     # listener id -> [(server group id, server id, port, address, weight, secure)]
+        self.health = proxy.HealthChecks()
+        self.lock = threading.RLock()
+        self.wakeup = threading.Event()
+        self.stopping = threading.Event()
+        self.thread = None
+        self.generation = 0    # a reset or close starts a new one: work of an older one is undone
+
+    # Life cycle.
+
+    def start(self):
+        podman.podman('version', '--format', '{{.Client.Version}}')  # fail at start when podman is missing
+        self.thread = threading.Thread(target=self._loop, name='dataplane', daemon=True)
+        self.thread.start()
+        return self
+
+    def close(self):
+        self.stopping.set()
+        self.wakeup.set()
+        if self.thread is not None:
+            self.thread.join(timeout=30)
+        self._teardown()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        podman.clean(pid=os.getpid())  # a worker that was still inside `podman run` may have finished since
+
+    def reset(self):
+        """Remove every container, network and proxy (the state was cleared): POST /_emulator/reset."""
+        with self.lock:
+            self._teardown()
+
+    def _teardown(self):
+        with self.lock:
+            self.generation += 1
+            for listener_proxy in self.proxies.values():
+                listener_proxy.close()
+            self.proxies.clear()
+            self.backends.clear()
+            self.health.close()
+            self.hosts.clear()
+            podman.clean(pid=os.getpid())
+
+    def wake(self):
+        self.wakeup.set()
+
+    def _loop(self):
+        while not self.stopping.is_set():
+            self.wakeup.wait(self.tick)
+            self.wakeup.clear()
+            if self.stopping.is_set():
+                return
+            try:
+                self.reconcile()
+            except Exception:  # a bug here must not stop the data plane
+                traceback.print_exc()
+
+    # Hooks the products call (under the state lock).
+
+    def holds(self, ctx, instance, status, steps):
+        """True when ``instance`` may not turn ``status`` yet: its host is not there; the data plane replays the
+        transition (``ecs.advance``) once it is."""
+        if status not in ('Running', 'Stopped') or instance.get('_host') == status:
+            return False
+        instance['_held'] = {'status': status, 'expected': instance['Status'], 'steps': steps}
+        self.wakeup.set()
+        return True
+
+    def backend_health(self, server_group_id, server):
+        """('Healthy'|'Unhealthy'|'Initial', reason or None) from the real checks, or None when not checked."""
+        return self.health.verdict((server_group_id, server['ServerId'], server['Port']))
+
+    # Reconciliation.
+
+    def reconcile(self):
+        store = self.emulator.store
+        with store.lock:
+            if run_due_events(self.emulator):
+                store.save()
+            wanted = self._wanted_hosts(store)
+            listeners, targets = self._wanted_listeners(store)
+        with self.lock:
+            if self.stopping.is_set():
+                return
+            self._converge_hosts(wanted)
+            self._converge_listeners(listeners)
+            self.health.update(targets)
+
+    def _wanted_hosts(self, store):
+        plans = {}
+        vswitches = store.kind('vpc.vswitch')
+        key_pairs = store.kind('ecs.key_pair')
+        for instance in store.kind(INSTANCE).values():
+            if instance['_releasing']:
+                continue
+            vswitch = vswitches.get(instance['VSwitchId']) or {}
+            key_pair = key_pairs.get('%s/%s' % (instance['_region'], instance['KeyPairName'])) or {}
+            plans[instance['InstanceId']] = {
+                'InstanceId': instance['InstanceId'], 'Region': instance['_region'], 'HostName': instance['HostName'],
+                'VSwitchId': instance['VSwitchId'], 'CidrBlock': vswitch.get('CidrBlock'),
+                'PrivateIpAddress': instance['PrivateIpAddress'], 'ImageId': instance['ImageId'],
+                'PublicKey': key_pair.get('PublicKey', ''), 'UserData': instance['UserData'],
+                'running': instance['Status'] not in ('Stopping', 'Stopped'), 'host': instance.get('_host'),
+                'held': (instance.get('_held') or {}).get('status'),
+            }
+        return plans
+
+    def _converge_hosts(self, wanted):
+        for instance_id, host in list(self.hosts.items()):
+            if instance_id not in wanted and not host.busy:
+                self._submit(host, 'removing', self._remove, host)
+        for instance_id, plan in wanted.items():
+            host = self.hosts.get(instance_id)
+            if host is None:
+                host = Host(instance_id, plan['Region'], hosts.network_name(plan['VSwitchId']),
+                            plan['PrivateIpAddress'], plan['ImageId'])
+                self.hosts[instance_id] = host
+                self._submit(host, 'booting', self._boot, host, plan)
+            elif host.busy or host.state == 'failed':
+                continue
+            elif plan['running'] and host.state == 'stopped':
+                self._submit(host, 'starting', self._start, host)
+            elif not plan['running'] and host.state == 'running':
+                self._submit(host, 'stopping', self._stop, host)
+            elif plan['held'] or plan['host'] != ('Running' if plan['running'] else 'Stopped'):
+                self._settle(host, 'Running' if host.state == 'running' else 'Stopped')
+
+    def _submit(self, host, state, work, *args):
+        host.state, host.busy, host.generation = state, True, self.generation
+
+        def run():
+            try:
+                work(*args)
+            except Exception as error:  # the host could not be made: say why in the console and the admin API
+                host.state, host.error = 'failed', str(error)
+                self._console(host, 'emulator data plane: %s\n' % error)
+                if not isinstance(error, podman.PodmanError):
+                    traceback.print_exc()
+            finally:
+                host.busy = False
+                if host.generation != self.generation:  # reset meanwhile: what this work made must go too
+                    hosts.remove(host.instance_id)
+                self.wakeup.set()
+        self.pool.submit(run)
+
+    # Work (in the pool, outside the state lock).
+
+    def _boot(self, host, plan):
+        if not plan['CidrBlock']:
+            raise podman.PodmanError('vSwitch %s is gone' % plan['VSwitchId'])
+        host.image = images.resolve(self.image_map, plan['ImageId'], self.standins)
+        hosts.boot(plan, host.image)
+        host.state = 'running'
+        self._settle(host, 'Running')
+        if plan['UserData']:
+            host.user_data = 'running'
+            code, log = hosts.run_user_data(host.instance_id, plan['UserData'])
+            host.user_data = code
+        else:
+            log = ''
+        self._console(host, hosts.boot_log(host.instance_id) + log)
+
+    def _start(self, host):
+        hosts.start(host.instance_id)
+        host.state = 'running'
+        self._settle(host, 'Running')
+
+    def _stop(self, host):
+        hosts.stop(host.instance_id)
+        host.state = 'stopped'
+        self._settle(host, 'Stopped')
+
+    def _remove(self, host):
+        hosts.remove(host.instance_id)
+        with self.lock:
+            self.hosts.pop(host.instance_id, None)
+            if not any(other.network == host.network for other in self.hosts.values()):
+                podman.remove_network(host.network)
+
+    # Writing back into the state.
+
+    def _settle(self, host, status):
+        """Record the host's status on the instance and replay a transition ECS held for it."""
+        store = self.emulator.store
+        with store.lock:
+            instance = store.kind(INSTANCE).get(host.instance_id)
+            if instance is None or instance['_releasing']:
+                return
+            instance['_host'] = status
+            held = instance.get('_held')
+            if held and held['status'] == status:
+                del instance['_held']
+                ctx = Context(self.emulator, instance['_region'])
+                ctx.run_event('ecs.advance', {'instance_id': host.instance_id, 'expected': held['expected'],
+                                              'steps': held['steps']})
+            store.save()
+
+    def _console(self, host, text):
+        store = self.emulator.store
+        with store.lock:
+            instance = store.kind(INSTANCE).get(host.instance_id)
+            if instance is not None:
+                instance['_console'] = text
+                instance['_console_time'] = self.emulator.now()
+                store.save()
+
+    # Listeners.
+
+    def _wanted_listeners(self, store):
+        groups = store.kind('alb.servergroup')
+        certificates = store.kind('cas.certificate')
+        listeners, targets = {}, {}
+        for listener in store.kind('alb.listener').values():
+            group_ids = [t['ServerGroupId'] for a in listener['DefaultActions']
+                         for t in a['ForwardGroupConfig']['ServerGroupTuples']]
+            backends = []
+            for group_id in group_ids:
+                group = groups.get(group_id)
+                if group is None:
+                    continue
+                config = group['HealthCheckConfig']
+                for server in group['Servers']:
+                    if server['Status'] == 'Removing':
+                        continue
+                    key = (group_id, server['ServerId'], server['Port'])
+                    if config['HealthCheckEnabled']:
+                        targets[key] = (server['ServerIp'], server['Port'], dict(config), group['Protocol'])
+                    if server['Status'] == 'Available' and server['Weight'] > 0:
+                        backends.append(key + (server['ServerIp'], server['Weight'], group['Protocol'] == 'HTTPS',
+                                               config['HealthCheckEnabled']))
+            if listener['ListenerStatus'] != 'Running' or listener['ListenerProtocol'] == 'QUIC':
+                continue
+            certificate = None
+            if listener['Certificates']:
+                cert_id = listener['Certificates'][0]['CertificateId'].partition('-')[0]
+                found = certificates.get(cert_id)
+                certificate = {'Cert': found['Cert'], 'Key': found['Key']} if found else None
+            listeners[listener['ListenerId']] = {
+                'protocol': listener['ListenerProtocol'], 'port': listener['ListenerPort'], 'certificate': certificate,
+                'idle_timeout': listener['IdleTimeout'], 'request_timeout': listener['RequestTimeout'],
+                'load_balancer': listener['LoadBalancerId'], 'backends': backends}
+        return listeners, targets
+
+    def local_port(self, listener_port):
+        return self.listener_ports.get(listener_port, listener_port + self.listener_offset)
+
+    def _converge_listeners(self, wanted):
+        for listener_id in list(self.proxies):
+            current = self.proxies[listener_id]
+            spec = wanted.get(listener_id)
+            if spec is None or (spec['protocol'], spec['port'], spec['certificate']) != \
+                    (current.spec['protocol'], current.spec['port'], current.spec['certificate']):
+                current.close()
+                del self.proxies[listener_id]
+        for listener_id, spec in wanted.items():
+            self.backends[listener_id] = spec['backends']
+            if listener_id in self.proxies:
+                self.proxies[listener_id].spec = spec
+                continue
+            try:
+                try:
+                    created = proxy.ListenerProxy(self, listener_id, spec, self.listen_host,
+                                                  self.local_port(spec['port']))
+                except OSError:  # the port is taken (another load balancer's listener on the same port): any port
+                    created = proxy.ListenerProxy(self, listener_id, spec, self.listen_host, 0)
+                self.proxies[listener_id] = created
+                self.listener_errors.pop(listener_id, None)
+            except (OSError, ValueError) as error:
+                self.listener_errors[listener_id] = str(error)
+        for listener_id in list(self.backends):
+            if listener_id not in wanted:
+                del self.backends[listener_id]
+
+    def pick_backend(self, listener_id, turn):
+        """(address, port, tls) of a healthy backend of the listener, weighted round robin; None when none is."""
+        with self.lock:
+            candidates = []
+            for group_id, server_id, port, address, weight, secure, checked in self.backends.get(listener_id, ()):
+                verdict = self.health.verdict((group_id, server_id, port)) if checked else ('Healthy', None)
+                if verdict is not None and verdict[0] == 'Healthy':
+                    candidates += [(address, port, secure)] * weight
+        return candidates[turn % len(candidates)] if candidates else None
+
+    # The admin view (GET /_emulator/dataplane).
+
+    def describe(self):
+        with self.lock:
+            listeners = {}
+            for listener_id, listener_proxy in self.proxies.items():
+                host, port = listener_proxy.address[:2]
+                scheme = 'http' if listener_proxy.spec['protocol'] == 'HTTP' else 'https'
+                listeners[listener_id] = {
+                    'load_balancer_id': listener_proxy.spec['load_balancer'],
+                    'protocol': listener_proxy.spec['protocol'],
+                    'listener_port': listener_proxy.spec['port'], 'address': '%s:%d' % (host, port),
+                    'url': '%s://%s:%d/' % (scheme, host, port)}
+            health = {}
+            for (group_id, server_id, port), target in list(self.health.targets.items()):
+                health.setdefault(group_id, []).append({'server_id': server_id, 'port': port, 'address': target.address,
+                                                        'status': target.status, 'reason': target.reason})
+            return {'enabled': True, 'driver': 'podman', 'pid': os.getpid(),
+                    'instances': dict((i, h.view()) for i, h in self.hosts.items()),
+                    'listeners': listeners, 'listener_errors': dict(self.listener_errors), 'health': health,
+                    'image_map': ['%s=%s' % pair for pair in self.image_map], 'time': time.time()}
+
+
+def console_output(instance):
+    """The instance's console text, as GetInstanceConsoleOutput returns it (base64)."""
+    return base64.b64encode((instance.get('_console') or '').encode('utf-8')).decode('ascii')

@@ -16,6 +16,8 @@ fields of the instance, never shown as such by the API).
 
 import base64
 import concurrent.futures
+import functools
+import math
 import os
 import threading
 import time
@@ -335,12 +337,18 @@ class DataPlane:
     def pick_backend(self, listener_id, turn):
         """(address, port, tls) of a healthy backend of the listener, weighted round robin; None when none is."""
         with self.lock:
-            candidates = []
+            healthy = []
             for group_id, server_id, port, address, weight, secure, checked in self.backends.get(listener_id, ()):
                 verdict = self.health.verdict((group_id, server_id, port)) if checked else ('Healthy', None)
                 if verdict is not None and verdict[0] == 'Healthy':
-                    candidates += [(address, port, secure)] * weight
-        return candidates[turn % len(candidates)] if candidates else None
+                    healthy.append(((address, port, secure), weight))
+        if not healthy:
+            return None
+        # Weights reduced by their common divisor, then interleaved: 100/100 -> a b, 100/50 -> a b a.
+        divisor = functools.reduce(math.gcd, (weight for _, weight in healthy))
+        rounds = max(weight for _, weight in healthy) // divisor
+        order = [backend for n in range(rounds) for backend, weight in healthy if weight // divisor > n]
+        return order[turn % len(order)]
 
     # The admin view (GET /_emulator/dataplane).
 

@@ -9,6 +9,7 @@ import json
 import os
 import resource
 import subprocess
+import threading
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LABEL = 'lowlatency.emulator-dataplane'
@@ -62,10 +63,13 @@ def limits():
     return ['--ulimit', 'nofile=%d:%d' % (nofile_limit, nofile_limit), '--ulimit', 'nproc=%d:%d' % (nproc, nproc)]
 
 
+_network_lock = threading.Lock()
+
+
 def ensure_network(name, subnet, gateway):
-    if podman('network', 'exists', name, check=False).returncode == 0:
-        return
-    podman('network', 'create', '--subnet', subnet, '--gateway', gateway, *labels(), name)
+    with _network_lock:  # hosts of one vSwitch boot in parallel
+        if podman('network', 'exists', name, check=False).returncode != 0:
+            podman('network', 'create', '--subnet', subnet, '--gateway', gateway, *labels(), name)
 
 
 def remove_network(name):
@@ -83,7 +87,7 @@ def exec_in(name, *command, stdin=None, timeout=120, check=True):
 
 
 def remove(name):
-    podman('rm', '-f', '-t', '2', name, check=False)
+    podman('rm', '-f', '-t', '0', name, check=False)
 
 
 def exists(name):
@@ -118,7 +122,7 @@ def clean(pid=None, everything=False):
         return everything or (owner == str(pid) if pid is not None else not _alive(owner))
     containers = [name for name, owner in owned('container') if wanted(owner)]
     if containers:
-        podman('rm', '-f', '-t', '2', *containers, check=False)
+        podman('rm', '-f', '-t', '0', *containers, check=False)
     networks = [name for name, owner in owned('network') if wanted(owner)]
     for name in networks:
         remove_network(name)

@@ -73,7 +73,15 @@ def build_ams_image(standins):
     with _build_lock:
         if podman.podman('image', 'exists', tag, check=False).returncode != 0:
             _build(standins, tag)
+            _remove_older(tag)
     return tag
+
+
+def _remove_older(tag):
+    """Older builds (other input hashes) go, as tests/hosts/build-image.sh does with older host images."""
+    listed = podman.podman('images', '--filter', 'reference=%s' % AMS_IMAGE, '--format', '{{.Repository}}:{{.Tag}}')
+    for other in set(listed.stdout.split()) - {tag}:
+        podman.podman('rmi', other, check=False)
 
 
 def _build(standins, tag):
@@ -83,14 +91,14 @@ def _build(standins, tag):
                   '--systemd=always', podman.DEFAULT_IMAGE, '/sbin/init')
     try:
         podman.exec_in(name, 'systemctl', 'is-system-running', '--wait', check=False, timeout=90)
-        podman.exec_in(name, 'mkdir', '-p', '/tmp/ams', '/etc/systemd/system/antmedia.service.d')
+        podman.exec_in(name, 'mkdir', '-p', '/root/ams-build', '/etc/systemd/system/antmedia.service.d')
         for file_name in (_zip_name(), 'install_ant-media-server.sh'):
-            podman.podman('cp', os.path.join(standins, file_name), '%s:/tmp/ams/%s' % (name, file_name))
+            podman.podman('cp', os.path.join(standins, file_name), '%s:/root/ams-build/%s' % (name, file_name))
         # The unit asks for LimitNOFILE=65536:524288, more than root may grant here (tests/hosts/README.md).
         podman.exec_in(name, 'sh', '-c', 'cat > /etc/systemd/system/antmedia.service.d/limits.conf',
                        stdin='[Service]\nLimitNOFILE=%d\n' % podman.nofile())
-        podman.exec_in(name, 'bash', '/tmp/ams/install_ant-media-server.sh', '-i', '/tmp/ams/' + _zip_name(),
-                       '-s', 'true', timeout=600)
+        podman.exec_in(name, 'bash', '/root/ams-build/install_ant-media-server.sh',
+                       '-i', '/root/ams-build/' + _zip_name(), '-s', 'true', timeout=600)
         for _ in range(50):  # the service is enabled and started by the installer, as on the marketplace image
             if podman.exec_in(name, 'systemctl', 'is-active', 'antmedia', check=False).stdout.strip() == 'active':
                 break
@@ -99,8 +107,8 @@ def _build(standins, tag):
             raise podman.PodmanError('the AMS stand-in did not start while building the marketplace image')
         podman.exec_in(name, 'systemctl', 'stop', 'antmedia')
         # Per-node state: every instance made from the image must start as a new node.
-        podman.exec_in(name, 'sh', '-c', 'rm -rf /tmp/ams /usr/local/antmedia/conf/instanceId /var/log/antmedia/* '
-                       '/etc/ssh/ssh_host_* /root/.ssh && : > /etc/machine-id')
+        podman.exec_in(name, 'sh', '-c', 'rm -rf /root/ams-build /usr/local/antmedia/conf/instanceId '
+                       '/var/log/antmedia/* /etc/ssh/ssh_host_* /root/.ssh && : > /etc/machine-id')
         podman.podman('stop', '-t', '10', name)
         podman.podman('commit', '-q', name, tag, timeout=300)
     finally:

@@ -111,3 +111,29 @@ def test_without_the_data_plane_the_console_is_empty_and_instances_run_at_once(e
     assert console(ecs, instance_id) == ''
     assert emulator_server.admin.call('GET', 'dataplane') == {'enabled': False}
     assert container_state(instance_id) is None
+
+
+def test_the_marketplace_image_boots_hosts_with_ams_installed_and_enabled(plane, ecs, network):
+    """The AMS image is built once (cached by a hash of its inputs) from the stand-in; each host is a new node."""
+    image_id = next(i.image_id for i in ecs.describe_images(E.DescribeImagesRequest(
+        region_id=REGION, image_owner_alias='marketplace')).body.images.image if 'Ant Media' in i.image_name)
+    request = E.RunInstancesRequest(
+        region_id=REGION, image_id=image_id, instance_type='ecs.g7.large', v_switch_id=network['vswitch_id'],
+        security_group_id=network['security_group_id'], amount=2)
+    created = ecs.run_instances(request).body.instance_id_sets.instance_id_set
+    wait_for('Running', lambda: all(status_of(ecs, i) == 'Running' for i in created), timeout=180)
+    node_ids = set()
+    for instance_id in created:
+        name = 'llemu-' + instance_id
+        assert dataplane_view(plane)['instances'][instance_id]['image'].startswith(
+            'localhost/lowlatency-ams-marketplace:')
+        assert podman.exec_in(name, 'systemctl', 'is-enabled', 'antmedia').stdout.strip() == 'enabled'
+        wait_for('antmedia active', lambda: podman.exec_in(name, 'systemctl', 'is-active', 'antmedia',
+                                                           check=False).stdout.strip() == 'active')
+        # Per-node state is made on each host, not carried by the image: AMS writes conf/instanceId only when it
+        # joins a cluster; the ssh host keys and machine-id are the host's own.
+        assert podman.exec_in(name, 'test', '-e', '/usr/local/antmedia/conf/instanceId', check=False).returncode == 1
+        node_ids.add(podman.exec_in(name, 'sh', '-c', 'cat /etc/machine-id /etc/ssh/ssh_host_ed25519_key.pub').stdout)
+    assert len(node_ids) == 2
+    ecs.delete_instances(E.DeleteInstancesRequest(region_id=REGION, instance_id=created, force=True))
+    wait_for('containers removed', lambda: all(container_state(i) is None for i in created))

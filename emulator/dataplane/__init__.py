@@ -174,7 +174,10 @@ class DataPlane:
                 self._submit(host, 'removing', self._remove, host)
         for instance_id, plan in wanted.items():
             host = self.hosts.get(instance_id)
-            if host is None:
+            if host is None and not plan['running']:
+                if plan['held'] or plan['host'] != 'Stopped':
+                    self._settle(instance_id, 'Stopped')  # never started here: nothing to boot until it starts
+            elif host is None:
                 host = Host(instance_id, plan['Region'], hosts.network_name(plan['VSwitchId']),
                             plan['PrivateIpAddress'], plan['ImageId'])
                 self.hosts[instance_id] = host
@@ -186,7 +189,7 @@ class DataPlane:
             elif not plan['running'] and host.state == 'running':
                 self._submit(host, 'stopping', self._stop, host)
             elif plan['held'] or plan['host'] != ('Running' if plan['running'] else 'Stopped'):
-                self._settle(host, 'Running' if host.state == 'running' else 'Stopped')
+                self._settle(instance_id, 'Running' if host.state == 'running' else 'Stopped')
 
     def _submit(self, host, state, work, *args):
         host.state, host.busy, host.generation = state, True, self.generation
@@ -214,7 +217,7 @@ class DataPlane:
         host.image = images.resolve(self.image_map, plan['ImageId'], self.standins)
         hosts.boot(plan, host.image)
         host.state = 'running'
-        self._settle(host, 'Running')
+        self._settle(host.instance_id, 'Running')
         if plan['UserData']:
             host.user_data = 'running'
             code, log = hosts.run_user_data(host.instance_id, plan['UserData'])
@@ -226,12 +229,12 @@ class DataPlane:
     def _start(self, host):
         hosts.start(host.instance_id)
         host.state = 'running'
-        self._settle(host, 'Running')
+        self._settle(host.instance_id, 'Running')
 
     def _stop(self, host):
         hosts.stop(host.instance_id)
         host.state = 'stopped'
-        self._settle(host, 'Stopped')
+        self._settle(host.instance_id, 'Stopped')
 
     def _remove(self, host):
         hosts.remove(host.instance_id)
@@ -242,11 +245,11 @@ class DataPlane:
 
     # Writing back into the state.
 
-    def _settle(self, host, status):
+    def _settle(self, instance_id, status):
         """Record the host's status on the instance and replay a transition ECS held for it."""
         store = self.emulator.store
         with store.lock:
-            instance = store.kind(INSTANCE).get(host.instance_id)
+            instance = store.kind(INSTANCE).get(instance_id)
             if instance is None or instance['_releasing']:
                 return
             instance['_host'] = status
@@ -254,7 +257,7 @@ class DataPlane:
             if held and held['status'] == status:
                 del instance['_held']
                 ctx = Context(self.emulator, instance['_region'])
-                ctx.run_event('ecs.advance', {'instance_id': host.instance_id, 'expected': held['expected'],
+                ctx.run_event('ecs.advance', {'instance_id': instance_id, 'expected': held['expected'],
                                               'steps': held['steps']})
             store.save()
 

@@ -2,6 +2,7 @@
 ``python -m emulator dataplane-clean [--all]``."""
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -29,8 +30,11 @@ def _parser():
     serve.add_argument('--access-key', action='append', type=_access_key, metavar='ID:SECRET',
                        help='accepted access key (repeatable; default %s:%s)' % next(iter(DEFAULT_ACCESS_KEYS.items())))
     plane = serve.add_argument_group('data plane (off by default)')
-    plane.add_argument('--data-plane', choices=('none', 'podman'), default='none',
-                       help='podman: ECS instances are podman test hosts, ALB listeners local reverse proxies')
+    plane.add_argument('--data-plane', choices=('none', 'podman'),
+                       default=os.environ.get('EMULATOR_DATA_PLANE', 'none'),
+                       help='podman: ECS instances are podman test hosts, ALB listeners local reverse proxies '
+                            '(default: $EMULATOR_DATA_PLANE, else none)')
+    plane.add_argument('--standins', help='where the AMS stand-in is built (default .cache/standins/ams)')
     plane.add_argument('--image-map', action='append', default=[], metavar='IMAGE_ID=PODMAN_IMAGE',
                        help='podman image for an ImageId (* wildcards; @ams: the AMS marketplace image); repeatable')
     plane.add_argument('--listener-port-offset', type=int, default=18000,
@@ -57,7 +61,7 @@ def _data_plane(emulator, args):
     from emulator.dataplane.podman import PodmanError
     try:
         emulator.dataplane = DataPlane(emulator, args.image_map, args.listener_port_offset,
-                                       dict(args.listener_port)).start()
+                                       dict(args.listener_port), standins=args.standins).start()
     except (PodmanError, ValueError, OSError) as error:
         raise ValueError('the podman data plane cannot start: %s' % error)
 

@@ -6,4 +6,4 @@
 TEST_SUITES += dataplane-test
 
 dataplane-test: hosts-setup standins-build ## the data plane's tests: real podman hosts and proxies behind the emulator
-	EMULATOR_DATAPLANE=podman $(BIN)/python -m pytest emulator/tests/dataplane -q -p no:cacheprovider --durations=0
+	EMULATOR_DATAPLANE_TESTS=1 $(BIN)/python -m pytest emulator/tests/dataplane -q -p no:cacheprovider --durations=0

@@ -29,13 +29,16 @@ class Target:
 
     def __init__(self, address, port, config, protocol):
         self.address, self.port, self.config, self.protocol = address, port, config, protocol
+        self.spec = self.identity(address, port, config, protocol)
         self.status, self.reason = 'Initial', None
         self.successes = self.failures = 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
-    def key(self):
-        return (self.address, self.port, repr(sorted(self.config.items())), self.protocol)
+    @staticmethod
+    def identity(address, port, config, protocol):
+        """What a target is checked with: a change of any of it starts a new target."""
+        return (address, port, repr(sorted(config.items())), protocol)
 
     def _run(self):
         while not self.stop.wait(self.config['HealthCheckInterval'] if self.successes or self.failures else 0.2):
@@ -102,7 +105,7 @@ class HealthChecks:
         with self.lock:
             for key in list(self.targets):
                 target = self.targets[key]
-                if key not in wanted or target.key() != Target(*wanted[key]).key():
+                if key not in wanted or target.spec != Target.identity(*wanted[key]):
                     target.stop.set()
                     del self.targets[key]
             for key, spec in wanted.items():

@@ -1,7 +1,7 @@
 """The data plane's tests: a real `python -m emulator serve --data-plane podman`, real podman hosts, unmodified SDKs.
 
 They need root, podman, the test-host image (make hosts-setup) and the AMS stand-in (make standins-build), and take
-minutes, so `make emulator-test` leaves them out: they are collected only when EMULATOR_DATAPLANE=podman, which
+minutes, so `make emulator-test` leaves them out: they are collected only when EMULATOR_DATAPLANE_TESTS=1, which
 `make dataplane-test` sets.
 """
 
@@ -17,7 +17,7 @@ import pytest
 from emulator.dataplane import podman
 from emulator.testing import PROXY_VARIABLES, EmulatorProcess, sdk_models
 
-if os.environ.get('EMULATOR_DATAPLANE') != 'podman':
+if os.environ.get('EMULATOR_DATAPLANE_TESTS') != '1':
     collect_ignore_glob = ['test_*.py']
 
 V = sdk_models('vpc')

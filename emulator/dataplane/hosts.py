@@ -49,7 +49,11 @@ def boot(plan, image):
     """Start the host and wait for systemd and sshd; install the key pair's public key for root."""
     name = container_name(plan['InstanceId'])
     network = network_name(plan['VSwitchId'])
-    podman.ensure_network(network, plan['CidrBlock'], gateway(plan['CidrBlock']))
+    try:
+        podman.ensure_network(network, plan['CidrBlock'], gateway(plan['CidrBlock']))
+    except podman.PodmanError as error:
+        raise podman.PodmanError('%s (a vSwitch CIDR must not overlap a network of this machine, podman or another '
+                                 'data plane)' % error)
     podman.remove(name)  # a leftover of a crashed run with the same instance id
     podman.run_host(name, plan['HostName'], network, plan['PrivateIpAddress'], image,
                     {'lowlatency.emulator-instance': plan['InstanceId']})
@@ -107,5 +111,6 @@ def run_user_data(instance_id, user_data):
 
 
 def boot_log(instance_id):
-    """What the host's console showed: systemd's boot messages."""
-    return podman.podman('logs', container_name(instance_id), check=False).stdout
+    """What the host's console would have shown: the boot's messages (systemd in a container logs to the journal)."""
+    return podman.exec_in(container_name(instance_id), 'journalctl', '-b', '--no-pager', '-q', '-o', 'short',
+                          check=False).stdout

@@ -137,3 +137,19 @@ def test_the_marketplace_image_boots_hosts_with_ams_installed_and_enabled(plane,
     assert len(node_ids) == 2
     ecs.delete_instances(E.DeleteInstancesRequest(region_id=REGION, instance_id=created, force=True))
     wait_for('containers removed', lambda: all(container_state(i) is None for i in created))
+
+
+def test_a_host_ready_before_the_boot_delay_ends_lets_the_instance_run_on_time(plane, ecs, network):
+    """With a profile delay, the host boots while the instance is Pending; Running then comes with the delay."""
+    plane.admin.set_profile(delays={'ecs.instance_pending': 600.0})
+    try:
+        instance_id = run_instance(ecs, network, '', name='slow-boot')
+        wait_for('host running', lambda: dataplane_view(plane)['instances'].get(instance_id, {}).get('state')
+                 == 'running')
+        assert status_of(ecs, instance_id) == 'Pending'
+        plane.admin.advance_clock(601)
+        assert status_of(ecs, instance_id) == 'Running'  # nothing held: the host was there first
+    finally:
+        plane.admin.set_profile('fast')
+    ecs.delete_instance(E.DeleteInstanceRequest(instance_id=instance_id, force=True))
+    wait_for('container removed', lambda: container_state(instance_id) is None)

@@ -219,12 +219,21 @@ class DataPlane:
         host.state = 'running'
         self._settle(host.instance_id, 'Running')
         if plan['UserData']:
+            # In a thread of its own: a long script must neither hold a worker nor delay a stop or a delete
+            # (which end it, as they would on a real instance).
             host.user_data = 'running'
-            code, log = hosts.run_user_data(host.instance_id, plan['UserData'])
-            host.user_data = code
+            threading.Thread(target=self._cloud_init, args=(host, plan['UserData']), daemon=True).start()
         else:
-            log = ''
-        self._console(host, hosts.boot_log(host.instance_id) + log)
+            self._console(host, hosts.boot_log(host.instance_id))
+
+    def _cloud_init(self, host, user_data):
+        try:
+            code, log = hosts.run_user_data(host.instance_id, user_data)
+            host.user_data = code
+            self._console(host, hosts.boot_log(host.instance_id) + log)
+        except podman.PodmanError as error:
+            host.user_data = None
+            self._console(host, 'emulator data plane: the user data could not run: %s\n' % error)
 
     def _start(self, host):
         hosts.start(host.instance_id)

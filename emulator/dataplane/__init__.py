@@ -137,14 +137,15 @@ class DataPlane:
 
     def reconcile(self):
         store = self.emulator.store
+        generation = self.generation
         with store.lock:
             if run_due_events(self.emulator):
                 store.save()
             wanted = self._wanted_hosts(store)
             listeners, targets = self._wanted_listeners(store)
         with self.lock:
-            if self.stopping.is_set():
-                return
+            if self.stopping.is_set() or generation != self.generation:
+                return  # closed, or reset since the state was read: that state is gone
             self._converge_hosts(wanted)
             self._converge_listeners(listeners)
             self.health.update(targets)
@@ -206,6 +207,7 @@ class DataPlane:
                 host.busy = False
                 if host.generation != self.generation:  # reset meanwhile: what this work made must go too
                     hosts.remove(host.instance_id)
+                    podman.remove_network(host.network)  # refused while a newer host uses it
                 self.wakeup.set()
         self.pool.submit(run)
 

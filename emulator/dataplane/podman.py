@@ -73,7 +73,8 @@ def ensure_network(name, subnet, gateway):
 
 
 def remove_network(name):
-    podman('network', 'rm', '-f', name, check=False)
+    """Remove a network no container uses any more (without -f, which would remove those containers too)."""
+    podman('network', 'rm', name, check=False)
 
 
 def run_host(name, hostname, network, address, image, extra_labels):

@@ -14,7 +14,6 @@ state lock; workers write what they learn back into the state under the lock (``
 fields of the instance, never shown as such by the API).
 """
 
-import base64
 import concurrent.futures
 import functools
 import math
@@ -28,6 +27,7 @@ from emulator.dataplane import hosts, images, podman, proxy
 
 INSTANCE = 'ecs.instance'
 DEFAULT_LISTENER_OFFSET = 18000
+CONSOLE_LIMIT = 64 * 1024  # GetInstanceConsoleOutput returns the last 64 KB of the console
 
 
 class Host:
@@ -277,7 +277,7 @@ class DataPlane:
         with store.lock:
             instance = store.kind(INSTANCE).get(host.instance_id)
             if instance is not None:
-                instance['_console'] = text
+                instance['_console'] = text[-CONSOLE_LIMIT:]
                 instance['_console_time'] = self.emulator.now()
                 store.save()
 
@@ -385,8 +385,3 @@ class DataPlane:
                     'instances': dict((i, h.view()) for i, h in self.hosts.items()),
                     'listeners': listeners, 'listener_errors': dict(self.listener_errors), 'health': health,
                     'image_map': ['%s=%s' % pair for pair in self.image_map], 'time': time.time()}
-
-
-def console_output(instance):
-    """The instance's console text, as GetInstanceConsoleOutput returns it (base64)."""
-    return base64.b64encode((instance.get('_console') or '').encode('utf-8')).decode('ascii')

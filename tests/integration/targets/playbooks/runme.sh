@@ -54,8 +54,9 @@ run infra-first.log infra.yml || fail "infra.yml failed"
 expect_changes infra-first.log
 run cluster-first.log cluster.yml || fail "cluster.yml failed"
 expect_changes cluster-first.log
-grep -q '"origin": 1' "$work/cluster-first.log" && grep -q '"edge": 2' "$work/cluster-first.log" \
-  || fail "cluster.yml did not report 1 origin and 2 edge nodes in service"
+if ! grep -q '"origin": 1' "$work/cluster-first.log" || ! grep -q '"edge": 2' "$work/cluster-first.log"; then
+  fail "cluster.yml did not report 1 origin and 2 edge nodes in service"
+fi
 
 # Second run: nothing changes, and no mutating call is made.
 since=$(marker)

@@ -15,8 +15,8 @@ description:
   - One DescribeInstances page walk per region; DescribeScalingGroups once per region only when O(scaling_group) is
     set or an instance belongs to an Auto Scaling group (to name its group).
   - Reads its settings from a YAML file whose name ends with C(.alicloud_ecs.yml) or C(.alicloud_ecs.yaml).
-  - Credentials, region and endpoint are resolved as the collection's modules resolve them (options, then the
-    environment variables below, then the SDK default credential chain).
+  - Credentials, region and endpoint are resolved as the collection's modules resolve them - the options, then the
+    environment variables each option names, then the SDK default credential chain.
   - Every host gets these variables - V(instance_id), V(instance_name), V(private_ip), V(public_ip) (empty when it
     has none), V(ansible_host), V(region), V(zone_id), V(vpc_id), V(vswitch_id), V(security_group_ids),
     V(instance_type), V(image_id), V(status), V(instance_tags) (a dict), and for members of an Auto Scaling group
@@ -117,11 +117,13 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/ansible-inventory
 cache_timeout: 300
 
+---
 # edge.alicloud_ecs.yml - only the edge Auto Scaling group's nodes, over their public addresses
 plugin: lowlatency.alicloud.ecs
 scaling_group: ams-edge
 ansible_host: public_ip
 
+---
 # local.alicloud_ecs.yml - every instance of a VPC in the bundled emulator, stopped ones too
 plugin: lowlatency.alicloud.ecs
 endpoint_url: http://127.0.0.1:8765

@@ -53,7 +53,7 @@ options:
   scaling_group:
     description:
       - Only instances of this Auto Scaling group, given by name or id (C(asg-...)).
-      - A group found in none of the regions gives no hosts and a warning.
+      - A region without such a group gives no hosts and a warning.
     type: str
   statuses:
     description:

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: lowlatency.alicloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Print the Ant Media Server version of an installation directory or of an Enterprise zip, or nothing.
+"""Print the Ant Media Server version of an installation directory (nothing when none is there) or of a zip.
 
 The version is the Implementation-Version in ant-media-server.jar's manifest, where the vendor's scripts read it.
 usage: python3 ams_version.py /usr/local/antmedia | /path/to/ant-media-server-enterprise.zip
@@ -18,9 +18,12 @@ MANIFEST = "META-INF/MANIFEST.MF"
 
 
 def jar_bytes(path):
-    if os.path.isdir(path):
+    if not path.endswith(".zip"):  # an installation directory, which may not exist yet
         jar = os.path.join(path, "ant-media-server.jar")
-        return open(jar, "rb").read() if os.path.isfile(jar) else None
+        if not os.path.isfile(jar):
+            return None
+        with open(jar, "rb") as jar_file:
+            return jar_file.read()
     with zipfile.ZipFile(path) as archive:
         return archive.read("ant-media-server/ant-media-server.jar")
 

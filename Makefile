@@ -62,8 +62,11 @@ sanity: test-tree sanity-deps ## ansible-test sanity
 units: test-tree ## ansible-test units (pytest)
 	cd $(TEST_TREE) && ansible-test units --venv --python 3.11 --color no --requirements
 
-lint: venv collections ## ansible-lint (production profile); the SDKs are imported only in module_utils
+lint: venv collections ## ansible-lint (production profile); the SDKs are imported only in module_utils; the EE file builds
 	ansible-lint --profile production
+	@context=$$(mktemp -d) && trap 'rm -rf "$$context"' EXIT && \
+	  ansible-builder create -f execution-environment.yml -c "$$context" >/dev/null && \
+	  cmp -s requirements.txt "$$context/_build/requirements.txt" || { echo "execution-environment.yml: the EE must install requirements.txt"; exit 1; }
 	@outside=$$(grep -rl --include='*.py' 'alibabacloud_' plugins | grep -v '^plugins/module_utils/' || true); \
 	  if [ -n "$$outside" ]; then echo "SDK used outside plugins/module_utils: $$outside"; exit 1; fi
 

@@ -95,7 +95,10 @@ def find_by_name(client, name):
     return [c for c in list_certificates(client, keyword=name) if c['name'] == name]
 
 
-def get_certificate(client, certificate_id, key_size=None):
-    """One certificate by its numeric id, without its PEM or key (CertFilter)."""
-    return from_detail(client.call('GetUserCertificateDetail', {'CertId': int(certificate_id), 'CertFilter': True}),
-                       key_size)
+def get_certificate(client, certificate_id, key_size=None, just_created=False):
+    """One certificate by its numeric id, without its PEM or key (CertFilter).
+
+    ``just_created``: CAS may answer NotFound for a moment after the upload; keep asking (within the retry timeout).
+    """
+    return from_detail(client.call('GetUserCertificateDetail', {'CertId': int(certificate_id), 'CertFilter': True},
+                                   retry_codes=('NotFound',) if just_created else ()), key_size)

@@ -237,7 +237,7 @@ def upload(module, client, facts):
                      'purchased certificate, or one uploaded meanwhile)' % params['name'])
             module.fail_api(error, msg=taken)
         return existing
-    return get_certificate(client, created['CertId'], key_size=facts['key_size'])
+    return get_certificate(client, created['CertId'], key_size=facts['key_size'], just_created=True)
 
 
 def delete(module, client, certificate, replacing=False):

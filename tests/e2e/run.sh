@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The whole deployment on this machine, end to end, against the emulator with its podman data plane:
+#   tests/e2e/run.sh demo            site.yml, verify.yml, a summary, site.yml again (changed=0), teardown.yml
+#   tests/e2e/run.sh test [PROFILE]  the same at -vvv under a profile with faults (default: tests/e2e/faults.json),
+#                                    asserting verify passes, changed=0, nothing left after teardown and no secret in
+#                                    the Ansible output or the emulator's request log
+# Needs `make hosts-setup standins-build` (mk/e2e.mk makes them first). Prints the wall time of each run. Everything
+# it starts (emulator, its hosts and proxies, the stand-ins' server) is stopped on exit, also on failure.
+set -euo pipefail
+
+mode=${1:-demo}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+case $mode in
+  demo) profile=${2:-fast} ;;
+  test) profile=${2:-$top/tests/e2e/faults.json} ;;
+  inner) ;;  # below, inside tests/utils/with-emulator.sh
+  *) echo "usage: $0 demo|test [PROFILE]" >&2; exit 2 ;;
+esac
+if [[ $mode != inner ]]; then
+  export E2E_MODE=$mode EMULATOR_DATA_PLANE=podman
+  exec "$top/tests/utils/with-emulator.sh" --profile "$profile" -- "$0" inner
+fi
+
+export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_FORCE_COLOR=false ANSIBLE_NOCOLOR=true
+export ANSIBLE_HOST_KEY_CHECKING=false ANSIBLE_PIPELINING=true
+cache=${CACHE:-$top/.cache}
+standins=$cache/standins
+work=$(mktemp -d)
+logs=${E2E_LOGS:-$work}  # E2E_LOGS=DIR keeps the playbooks' output
+mkdir -p "$logs"
+serve_port=""
+cleanup() {
+  [[ -z $serve_port ]] || "$top/tests/standins/serve.sh" stop "$standins" 0.0.0.0 "$serve_port" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Settings of the run: a name of its own, an admin key pair and a self-signed certificate for the HTTPS listeners,
+# groups of one node each.
+export AMS_LOCAL_NAME=e2e
+export AMS_LOCAL_PUBLIC_KEY_FILE=$work/admin.pub AMS_LOCAL_CERTIFICATE_FILE=$work/cert.pem
+export AMS_LOCAL_PRIVATE_KEY_FILE=$work/key.pem
+ssh-keygen -q -t ed25519 -N '' -C e2e-admin -f "$work/admin"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$AMS_LOCAL_NAME.example.com" \
+  -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+sizes=(-e deployment_origin_desired_capacity=1 -e deployment_edge_desired_capacity=1)
+
+# The stand-in mongodb-org repository, on every address of this machine: the MongoDB host reaches it at its
+# vSwitch's gateway (the third-last address of the first vSwitch, 10.20.1.253), which exists once the host boots.
+serve_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])')
+"$top/tests/standins/serve.sh" start "$standins" 0.0.0.0 "$serve_port" >/dev/null
+export AMS_LOCAL_STANDINS_URL=http://10.20.1.253:$serve_port/repo
+
+verbosity=()
+[[ $E2E_MODE == test ]] && verbosity=(-vvv)
+timings=()
+run() {  # run LOG PLAYBOOK [ARGS...]: the playbook with the local inventory, output kept in LOG, wall time recorded
+  local log=$1 playbook=$2 start status=0
+  shift 2
+  start=$EPOCHREALTIME
+  echo "e2e: $playbook ..."
+  ansible-playbook -i "$top/inventories/local" "$top/playbooks/$playbook" "${sizes[@]}" "${verbosity[@]}" "$@" \
+    > "$logs/$log" 2>&1 || status=$?
+  timings+=("$(awk -v run="$log" -v start="$start" -v end="$EPOCHREALTIME" 'BEGIN { printf "%-22s %6.1f s", run, end - start }')")
+  sed -n '/^PLAY RECAP/,$p' "$logs/$log" | sed '/^$/q'
+  return $status
+}
+changed() { awk '/^PLAY RECAP/ { recap = 1; next } recap && /changed=/ { sub(/.*changed=/, ""); sum += $1 } END { print sum + 0 }' "$logs/$1"; }
+fail() {
+  echo "e2e: FAILED: $*"
+  [[ ${#timings[@]} -eq 0 ]] || printf '  %s\n' "${timings[@]}"
+  for log in "$logs"/*.log; do [[ -f $log ]] && { echo "== $(basename "$log") (last lines)"; tail -n 60 "$log"; }; done
+  exit 1
+}
+
+# The resources in the emulator's state, by kind, but for its bookkeeping (core.*, such as the asynchronous jobs'
+# history ListAsynJobs reads) and the account's own DNS domain example.com, which Alidns seeds on first use.
+resources() {
+  curl -sf "$EMULATOR_ADMIN_URL/state" | python3 -c '
+import json, sys
+resources = json.load(sys.stdin)["resources"]
+seeded = {"alidns.seeded": {"account"}, "alidns.domain": {"example.com"}}
+left = ((kind, sorted(set(found) - seeded.get(kind, set()))) for kind, found in sorted(resources.items())
+        if not kind.startswith("core."))
+print(" ".join("%s:%s" % (kind, ",".join(ids)) for kind, ids in left if ids))'
+}
+
+run site-first.log site.yml || fail "site.yml failed"
+run verify.log verify.yml || fail "verify.yml failed"
+
+echo "e2e: what was built"
+awk '/^TASK \[What was built and verified\]/ { show = 1; next } show && /^(PLAY|TASK)/ { exit } show' "$logs/verify.log" \
+  | sed -n '/"msg"/,/^}/p' | sed 's/^/  /'
+
+since=$(curl -sf -X POST "$EMULATOR_ADMIN_URL/marker" | python3 -c 'import json, sys; print(json.load(sys.stdin)["marker"])')
+run site-second.log site.yml || fail "the second site.yml failed"
+mutating=$(curl -sf "$EMULATOR_ADMIN_URL/counts?since=$since" | python3 -c 'import json, sys; print(json.load(sys.stdin)["mutating"])')
+[[ $mutating -eq 0 ]] || fail "the second site.yml made $mutating mutating calls"
+[[ $(changed site-second.log) -eq 0 ]] || fail "the second site.yml changed something: $(grep -E '^(changed|TASK)' "$logs/site-second.log" | grep -B1 '^changed' | head -20)"
+
+run teardown.log teardown.yml || fail "teardown.yml failed"
+
+if [[ $E2E_MODE == test ]]; then
+  # Nothing left: no resource in the emulator but the account's DNS domain (seeded on first use), and no host or
+  # listener proxy in its data plane.
+  left=$(resources)
+  [[ -z $left ]] || fail "teardown left resources in the emulator: $left"
+  plane=$(curl -sf "$EMULATOR_ADMIN_URL/dataplane" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(len(d["instances"]) + len(d["listeners"]))')
+  [[ $plane -eq 0 ]] || fail "teardown left $plane hosts or listener proxies in the data plane"
+
+  # Faults happened, and were retried through.
+  faults=$(curl -sf "$EMULATOR_ADMIN_URL/log?since=0" | python3 -c 'import json, sys; print(sum(1 for e in json.load(sys.stdin)["entries"] if e.get("fault")))')
+  [[ $faults -gt 0 ]] || fail "the profile injected no fault"
+
+  # No secret in the output (at -vvv) or in the request log.
+  secrets=(testAccessKeySecret local-admin-password local-ams-password "$(sed -n 2p "$work/key.pem")")
+  for secret in "${secrets[@]}"; do
+    [[ -n $secret ]] || continue
+    for file in "$logs"/*.log "$EMULATOR_LOG"; do
+      if grep -qF -- "$secret" "$file"; then fail "a secret (${secret:0:6}...) is in $(basename "$file")"; fi
+    done
+  done
+  echo "e2e: $faults injected faults retried; no secret in the output or the request log; nothing left after teardown"
+fi
+
+printf 'e2e: wall time per run (profile %s)\n' "$(curl -sf "$EMULATOR_ADMIN_URL/profile" | python3 -c 'import json, sys; print(json.load(sys.stdin).get("name"))')"
+printf '  %s\n' "${timings[@]}"
+echo "e2e: built, verified, re-run with no change, torn down"

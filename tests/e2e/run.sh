@@ -89,6 +89,19 @@ print(" ".join("%s:%s" % (kind, ",".join(ids)) for kind, ids in left if ids))'
 run site-first.log site.yml || fail "site.yml failed"
 run verify.log verify.yml || fail "verify.yml failed"
 
+if [[ $E2E_MODE == test ]]; then
+  # verify.yml notices a node that is down: AMS stopped on one node fails it (with a short wait), started again
+  # it passes (the second site.yml below runs verify.yml again).
+  node=$(curl -sf "$EMULATOR_ADMIN_URL/dataplane" | python3 -c '
+import json, sys
+print(sorted(h["container"] for h in json.load(sys.stdin)["instances"].values() if "ams" in h["image"])[0])')
+  podman exec "$node" systemctl stop antmedia
+  if run verify-node-down.log verify.yml -e deployment_wait_timeout=30; then fail "verify.yml passed with AMS stopped on $node"; fi
+  grep -qE 'as healthy members of their server groups|clusterdb.clusternode lists the live nodes' "$logs/verify-node-down.log" \
+    || fail "verify.yml failed with AMS stopped on $node, but not for the stopped node"
+  podman exec "$node" systemctl start antmedia
+fi
+
 echo "e2e: what was built"
 awk '/^TASK \[What was built and verified\]/ { show = 1; next } show && /^(PLAY|TASK)/ { exit } show' "$logs/verify.log" \
   | sed -n '/"msg"/,/^}/p' | sed 's/^/  /'

@@ -1,6 +1,5 @@
+#!/usr/bin/python
 # -*- coding: utf-8 -*-
-# No shebang: Ansible runs the module with the host's Python it discovered, and ansible-test accepts the module
-# shebang only under plugins/modules/, not in a role's library/.
 # Copyright: lowlatency.alicloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -11,8 +10,9 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: mongodb_users
 short_description: Create, update and drop MongoDB users over a connection to the local mongod
+version_added: 0.1.0
 description:
-  - Part of the C(lowlatency.alicloud.mongodb) role. Runs on the MongoDB host and talks to C(mongod) with the host's
+  - Used by the C(lowlatency.alicloud.mongodb) role. Runs on the MongoDB host and talks to C(mongod) with the host's
     pymongo, so it works with the pymongo the distribution ships (3.x), which still speaks to MongoDB 4.2.
   - The admin user comes first. When the admin can log in with O(admin_password), the module works as the admin. When
     it cannot and the server enforces access control, the admin is created through MongoDB's localhost exception,
@@ -77,6 +77,9 @@ options:
         type: str
         choices: [present, absent]
         default: present
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - lowlatency.alicloud.attributes
 requirements:
   - pymongo on the managed host (Debian and Ubuntu package C(python3-pymongo)). pymongo 4.14 and later cannot talk
     to MongoDB 4.2.

@@ -1,4 +1,5 @@
 """The AMS Enterprise stand-in as a local process against the mongod stand-in."""
+import http.client
 import ipaddress
 import socket
 import subprocess
@@ -37,6 +38,17 @@ def test_standalone_node_serves_the_app_paths_and_health(ams_factory):
     assert node.get("/WebRTCAppEE/WEB-INF/red5-web.properties")[0] == 404
     assert node.get("/NoSuchApp/")[0] == 404
     assert node.get_json("/rest/v2/liveness") == {"host": socket.gethostname(), "status": "ok"}
+
+
+def test_head_answers_like_get_without_a_body(ams_factory):
+    node = ams_factory().start()
+    connection = http.client.HTTPConnection("127.0.0.1", node.http_port, timeout=5)
+    connection.request("HEAD", "/rest/v2/liveness")
+    response = connection.getresponse()
+    assert response.status == 200
+    assert int(response.getheader("Content-Length")) > 0
+    assert response.read() == b""
+    connection.close()
 
 
 def test_console_rest_needs_a_server_jwt_like_ams(ams_factory):

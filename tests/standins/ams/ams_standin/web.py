@@ -28,6 +28,12 @@ class RequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - signature fixed by BaseHTTPRequestHandler
         self.server.ams.log("DEBUG", "http %s - %s" % (self.client_address[0], format % args))
 
+    def do_HEAD(self):
+        # As Tomcat answers HEAD for every GET resource: the same status and headers, no body (ALB health checks
+        # use HEAD by default).
+        self._head_only = True
+        self.do_GET()
+
     def do_GET(self):
         path = self.path.split("?", 1)[0]
         if path.startswith("/rest/"):
@@ -139,7 +145,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if not getattr(self, "_head_only", False):
+            self.wfile.write(body)
 
 
 _CONSOLE_ROUTES = {

@@ -30,7 +30,7 @@ include $(sort $(wildcard mk/*.mk))
 .PHONY: help venv collections test-tree test summary sanity-deps sanity units lint changelog-lint clean
 
 help: ## list the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 $(BIN)/activate: requirements.txt requirements-dev.txt $(wildcard */requirements*.txt)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { apt-get update -qq && \

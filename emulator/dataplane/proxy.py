@@ -15,6 +15,7 @@ to ``HealthCheckConnectPort`` (or the backend's port). ``HealthyThreshold`` succ
 import http.client
 import itertools
 import os
+import selectors
 import socket
 import ssl
 import tempfile
@@ -193,7 +194,7 @@ class ListenerProxy:
                 return
             backend.settimeout(self.spec['request_timeout'])
             backend.sendall(_forwarded_head(head, peer[0], 'https' if self.tls else 'http', self.spec['port']) + rest)
-            _join(client, backend)
+            _join(client, backend, self.spec['idle_timeout'], self.spec['request_timeout'])
         except (OSError, ssl.SSLError, ValueError):
             pass
         finally:
@@ -237,24 +238,42 @@ def _forwarded_head(head, client_ip, scheme, port):
     return ('\r\n'.join([lines[0]] + kept) + '\r\n\r\n').encode('latin-1')
 
 
-def _join(client, backend):
-    """Copy bytes both ways until the backend is done (it closes after its response, or the WebSocket ends)."""
-    def pump(source, sink):
-        try:
-            while True:
-                data = source.recv(65536)
-                if not data:
-                    break
-                sink.sendall(data)
-        except (OSError, ssl.SSLError):
-            pass
-        try:
-            sink.shutdown(socket.SHUT_WR)
-        except (OSError, ssl.SSLError, ValueError):
-            pass
-    upstream = threading.Thread(target=pump, args=(client, backend), daemon=True)
-    upstream.start()
-    pump(backend, client)
+def _join(client, backend, idle_timeout, request_timeout):
+    """Copy bytes both ways until the backend is done (it closes after its response, or the WebSocket ends), the
+    backend has not answered within ``request_timeout`` or the connection is idle for ``idle_timeout`` seconds.
+
+    One thread does both directions: an SSL object must not be read and written from two threads, and a reader
+    thread left blocked on a socket closed under it reads the next connection that is given its file descriptor
+    number (clients saw ``UNEXPECTED_MESSAGE`` handshakes that way)."""
+    peers = {client: backend, backend: client}
+    answered = False
+    with selectors.DefaultSelector() as selector:
+        for sock in peers:
+            selector.register(sock, selectors.EVENT_READ)
+        while True:
+            ready = selector.select(idle_timeout if answered else request_timeout)
+            if not ready:
+                return
+            for key, _ in ready:
+                source = key.fileobj
+                data = _receive(source)
+                if source is backend:
+                    if not data:
+                        return
+                    answered = True
+                elif not data:  # the client is done sending: pass its half-close on, keep the answer coming
+                    selector.unregister(client)
+                    socket.socket.shutdown(backend, socket.SHUT_WR)  # SSLSocket.shutdown would drop its TLS layer
+                    continue
+                peers[source].sendall(data)
+
+
+def _receive(sock):
+    """What one read returns, with whatever TLS already decrypted behind it (a selector does not see that)."""
+    data = sock.recv(65536)
+    while data and isinstance(sock, ssl.SSLSocket) and sock.pending():
+        data += sock.recv(sock.pending())
+    return data
 
 
 def _answer(status, reason):

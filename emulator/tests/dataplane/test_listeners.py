@@ -1,5 +1,6 @@
 """ALB listeners served by local reverse proxies to the healthy backends, with health checks run for real."""
 
+import pathlib
 import socket
 import ssl
 import urllib.error
@@ -8,35 +9,14 @@ import urllib.request
 from emulator.dataplane import podman
 from emulator.tests.dataplane.conftest import V, REGION, dataplane_view, status_of, wait_for
 from emulator.tests.dataplane.test_instances import run_instance
+from emulator.tests import web_backend
 from emulator.tests.test_alb import A, create_group, create_lb, create_listener, health_check
 from emulator.tests.test_cas import C, pair, upload
 
-# Each member serves its hostname and the X-Forwarded-For it got on 8080, and upper-cases what an upgraded
-# (WebSocket-style) connection sends; as a systemd unit, so the test can stop it.
-WEB_SERVER = '''#!/bin/sh
-cat > /usr/local/bin/web.py <<'SCRIPT'
-import http.server, socket
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        if self.headers.get('Upgrade', '').lower() == 'websocket':
-            self.send_response(101)
-            self.send_header('Upgrade', 'websocket')
-            self.send_header('Connection', 'Upgrade')
-            self.end_headers()
-            self.wfile.flush()
-            for data in iter(lambda: self.connection.recv(1024), b''):
-                self.connection.sendall(data.upper())
-            self.close_connection = True
-            return
-        body = ('%s %s' % (socket.gethostname(), self.headers.get('X-Forwarded-For'))).encode()
-        self.send_response(200)
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-http.server.ThreadingHTTPServer(('', 8080), Handler).serve_forever()
-SCRIPT
-systemd-run --unit web python3 /usr/local/bin/web.py
-'''
+# Each member runs emulator/tests/web_backend.py on 8080, as a systemd unit so that the test can stop it.
+WEB_SERVER = ("#!/bin/sh\ncat > /usr/local/bin/web_backend.py <<'SCRIPT'\n"
+              + pathlib.Path(web_backend.__file__).read_text()
+              + "SCRIPT\nsystemd-run --unit web python3 /usr/local/bin/web_backend.py 8080\n")
 
 
 def upgraded_echo(address):
@@ -99,14 +79,14 @@ def test_a_listener_forwards_to_healthy_members_only(plane, ecs, vpc, network):
 
     wait_for('both members healthy', lambda: unhealthy(alb, listener_id) == {}, timeout=60)
     served = set(fetch(plain)[1] for _ in range(6))
-    assert served == {'web-1 127.0.0.1', 'web-2 127.0.0.1'}  # round robin over both members, client address added
-    assert set(fetch(secure)[1] for _ in range(4)) == served  # TLS ends at the proxy
+    assert served == {'web-1 127.0.0.1 http', 'web-2 127.0.0.1 http'}  # round robin, client address added
+    assert set(fetch(secure)[1] for _ in range(4)) == {'web-1 127.0.0.1 https', 'web-2 127.0.0.1 https'}
     assert upgraded_echo(listeners[listener_id]['address']) == ('HTTP/1.0 101 Switching Protocols', b'PING')
 
     podman.exec_in('llemu-' + members[0], 'systemctl', 'stop', 'web')
     found = wait_for('web-1 unhealthy', lambda: unhealthy(alb, listener_id), timeout=30)
     assert found == {members[0]: ('Unhealthy', 'CONNECT_FAILED')}
-    assert [fetch(plain) for _ in range(4)] == [(200, 'web-2 127.0.0.1')] * 4  # the proxy stops sending to it
+    assert [fetch(plain) for _ in range(4)] == [(200, 'web-2 127.0.0.1 http')] * 4  # the proxy stops sending to it
 
     podman.exec_in('llemu-' + members[1], 'systemctl', 'stop', 'web')
     wait_for('both unhealthy', lambda: len(unhealthy(alb, listener_id)) == 2, timeout=30)

@@ -74,6 +74,13 @@ fail() {
   exit 1
 }
 
+# admin PATH EXPRESSION [CURL_OPTION...]: a Python EXPRESSION of `d`, the emulator admin API's JSON answer at PATH.
+admin() {
+  local path=$1 expression=$2
+  shift 2
+  curl -sf "$@" "$EMULATOR_ADMIN_URL/$path" | python3 -c "import json, sys; d = json.load(sys.stdin); print($expression)"
+}
+
 # The resources in the emulator's state, by kind, but for its bookkeeping (core.*, such as the asynchronous jobs'
 # history ListAsynJobs reads) and the account's own DNS domain example.com, which Alidns seeds on first use.
 resources() {
@@ -92,9 +99,7 @@ run verify.log verify.yml || fail "verify.yml failed"
 if [[ $E2E_MODE == test ]]; then
   # verify.yml notices a node that is down: AMS stopped on one node fails it (with a short wait), started again
   # it passes (the second site.yml below runs verify.yml again).
-  node=$(curl -sf "$EMULATOR_ADMIN_URL/dataplane" | python3 -c '
-import json, sys
-print(sorted(h["container"] for h in json.load(sys.stdin)["instances"].values() if "ams" in h["image"])[0])')
+  node=$(admin dataplane 'sorted(h["container"] for h in d["instances"].values() if "ams" in h["image"])[0]')
   podman exec "$node" systemctl stop antmedia
   if run verify-node-down.log verify.yml -e deployment_wait_timeout=30; then fail "verify.yml passed with AMS stopped on $node"; fi
   grep -qE 'as healthy members of their server groups|clusterdb.clusternode lists the live nodes' "$logs/verify-node-down.log" \
@@ -106,9 +111,9 @@ echo "e2e: what was built"
 awk '/^TASK \[What was built and verified\]/ { show = 1; next } show && /^(PLAY|TASK)/ { exit } show' "$logs/verify.log" \
   | sed -n '/"msg"/,/^}/p' | sed 's/^/  /'
 
-since=$(curl -sf -X POST "$EMULATOR_ADMIN_URL/marker" | python3 -c 'import json, sys; print(json.load(sys.stdin)["marker"])')
+since=$(admin marker 'd["marker"]' -X POST)
 run site-second.log site.yml || fail "the second site.yml failed"
-mutating=$(curl -sf "$EMULATOR_ADMIN_URL/counts?since=$since" | python3 -c 'import json, sys; print(json.load(sys.stdin)["mutating"])')
+mutating=$(admin "counts?since=$since" 'd["mutating"]')
 [[ $mutating -eq 0 ]] || fail "the second site.yml made $mutating mutating calls"
 [[ $(changed site-second.log) -eq 0 ]] || fail "the second site.yml changed something: $(grep -E '^(changed|TASK)' "$logs/site-second.log" | grep -B1 '^changed' | head -20)"
 
@@ -119,11 +124,11 @@ if [[ $E2E_MODE == test ]]; then
   # listener proxy in its data plane.
   left=$(resources)
   [[ -z $left ]] || fail "teardown left resources in the emulator: $left"
-  plane=$(curl -sf "$EMULATOR_ADMIN_URL/dataplane" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(len(d["instances"]) + len(d["listeners"]))')
+  plane=$(admin dataplane 'len(d["instances"]) + len(d["listeners"])')
   [[ $plane -eq 0 ]] || fail "teardown left $plane hosts or listener proxies in the data plane"
 
   # Faults happened, and were retried through.
-  faults=$(curl -sf "$EMULATOR_ADMIN_URL/log?since=0" | python3 -c 'import json, sys; print(sum(1 for e in json.load(sys.stdin)["entries"] if e.get("fault")))')
+  faults=$(admin 'log?since=0' 'sum(1 for e in d["entries"] if e.get("fault"))')
   [[ $faults -gt 0 ]] || fail "the profile injected no fault"
 
   # No secret in the output (at -vvv) or in the request log.
@@ -137,6 +142,6 @@ if [[ $E2E_MODE == test ]]; then
   echo "e2e: $faults injected faults retried; no secret in the output or the request log; nothing left after teardown"
 fi
 
-printf 'e2e: wall time per run (profile %s)\n' "$(curl -sf "$EMULATOR_ADMIN_URL/profile" | python3 -c 'import json, sys; print(json.load(sys.stdin).get("name"))')"
+printf 'e2e: wall time per run (profile %s)\n' "$(admin profile 'd.get("name")')"
 printf '  %s\n' "${timings[@]}"
 echo "e2e: built, verified, re-run with no change, torn down"

@@ -24,6 +24,7 @@ class AmsHttpServer(ThreadingHTTPServer):
 
 class RequestHandler(BaseHTTPRequestHandler):
     server_version = "AntMediaStandin"
+    _head_only = False  # set for a HEAD request: the answer goes without its body
 
     def log_message(self, format, *args):  # noqa: A002 - signature fixed by BaseHTTPRequestHandler
         self.server.ams.log("DEBUG", "http %s - %s" % (self.client_address[0], format % args))
@@ -145,7 +146,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if not getattr(self, "_head_only", False):
+        if not self._head_only:
             self.wfile.write(body)
 
 

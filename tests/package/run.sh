@@ -41,14 +41,18 @@ cat > "$work/inventory/group_vars/local.yml" <<YAML
 deployment_name: pkg-test
 deployment_endpoint_url: ${ALICLOUD_ENDPOINT_URL}
 deployment_access_key_id: ${ALIBABA_CLOUD_ACCESS_KEY_ID}
-vault_deployment_access_key_secret: ${ALIBABA_CLOUD_ACCESS_KEY_SECRET}
-vault_deployment_mongodb_admin_password: package-admin-password
-vault_deployment_mongodb_password: package-ams-password
 deployment_admin_public_key: "{{ lookup('ansible.builtin.file', '$work/admin.pub') }}"
 deployment_certificate_file: $work/cert.pem
 deployment_private_key_file: $work/key.pem
 deployment_ams_image_id: m-bp1ams2113ent2204u  # the emulator's marketplace AMS image in cn-hangzhou
 deployment_wait_timeout: 300
+YAML
+# The secrets, as the README's vault file (not encrypted here), outside the inventory directory.
+cat > "$work/vault.yml" <<YAML
+---
+vault_deployment_access_key_secret: ${ALIBABA_CLOUD_ACCESS_KEY_SECRET}
+vault_deployment_mongodb_admin_password: package-admin-password
+vault_deployment_mongodb_password: package-ams-password
 YAML
 # group_vars/local.yml applies to group "local": put localhost in it, as a user's own inventory would.
 cat > "$work/inventory/local-group.yml" <<YAML
@@ -59,13 +63,13 @@ local:
 YAML
 
 playbook() {  # playbook LOG NAME: ansible-playbook lowlatency.alicloud.NAME with the user's inventory
-  ansible-playbook -i "$work/inventory" "lowlatency.alicloud.$2" > "$work/$1" 2>&1
+  ansible-playbook -i "$work/inventory" -e "@$work/vault.yml" "lowlatency.alicloud.$2" > "$work/$1" 2>&1
 }
 changed() { sed -n 's/^localhost *: .*changed=\([0-9]*\).*/\1/p' "$work/$1"; }
 
 # 4. Every playbook the README names parses from the installed collection.
 for name in site infra mongodb cluster verify scale teardown; do
-  ansible-playbook -i "$work/inventory" "lowlatency.alicloud.$name" --syntax-check > "$work/syntax-$name.log" 2>&1 \
+  ansible-playbook -i "$work/inventory" -e "@$work/vault.yml" "lowlatency.alicloud.$name" --syntax-check > "$work/syntax-$name.log" 2>&1 \
     || fail "lowlatency.alicloud.$name does not parse from the installed collection"
 done
 

@@ -117,6 +117,15 @@ def _check_text(value, code, limit, minimum=0):
         raise ApiError(code, 'The specified %s is not valid.' % code.split('.')[0].replace('Invalid', ''))
 
 
+def _set_texts(resource, params, name_code, description_code):
+    """ModifyEipAddressAttribute / ModifyNatGatewayAttribute: Name and Description, each when given."""
+    _check_text(params.get('Name'), name_code, 128)
+    _check_text(params.get('Description'), description_code, 256)
+    for name in ('Name', 'Description'):
+        if params.get(name) is not None:
+            resource[name] = params[name]
+
+
 def _bandwidth(params, charge_type):
     text = params.text('Bandwidth')
     if text is None:
@@ -226,14 +235,10 @@ def describe_eip_addresses(ctx, params):
 @vpc.action('ModifyEipAddressAttribute')
 def modify_eip_address_attribute(ctx, params):
     eip = _eip_or_404(ctx, params['AllocationId'])
-    _check_text(params.get('Name'), 'InvalidName.Malformed', 128)
-    _check_text(params.get('Description'), 'InvalidDescription.Malformed', 256)
     bandwidth = _bandwidth(params, eip['InternetChargeType'])
+    _set_texts(eip, params, 'InvalidName.Malformed', 'InvalidDescription.Malformed')
     if bandwidth is not None:
         eip['Bandwidth'] = bandwidth
-    for name in ('Name', 'Description'):
-        if params.get(name) is not None:
-            eip[name] = params[name]
     return {}
 
 
@@ -454,12 +459,8 @@ def describe_nat_gateways(ctx, params):
 
 @vpc.action('ModifyNatGatewayAttribute')
 def modify_nat_gateway_attribute(ctx, params):
-    gateway = _nat_or_404(ctx, params['NatGatewayId'])
-    _check_text(params.get('Name'), 'InvalidNatGatewayName.MalFormed', 128)
-    _check_text(params.get('Description'), 'InvalidNatGatewayDescription.MalFormed', 256)
-    for name in ('Name', 'Description'):
-        if params.get(name) is not None:
-            gateway[name] = params[name]
+    _set_texts(_nat_or_404(ctx, params['NatGatewayId']), params, 'InvalidNatGatewayName.MalFormed',
+               'InvalidNatGatewayDescription.MalFormed')
     return {}
 
 

@@ -277,7 +277,7 @@ def delete(module, client, eip):
 
 
 def check_input(params):
-    if not params['allocation_id'] and not params['name']:
+    if params['name'] == '' or not (params['allocation_id'] or params['name']):
         raise ValueError('Give allocation_id, or a non-empty name, to identify the EIP.')
     if params['bandwidth'] is not None:
         limit = BANDWIDTH_LIMITS[params['internet_charge_type'] or 'PayByBandwidth']

@@ -224,7 +224,8 @@ def main():
     argument_spec.update(TAGS_ARGUMENT_SPEC)
     argument_spec.update(WAIT_ARGUMENT_SPEC)
     module = AlicloudModule(argument_spec=argument_spec, supports_check_mode=True)
-    if not module.params['nat_gateway_id'] and not (module.params['name'] and module.params['vpc_id']):
+    params = module.params
+    if params['name'] == '' or not (params['nat_gateway_id'] or params['name'] and params['vpc_id']):
         module.fail_json(msg='Give nat_gateway_id, or a non-empty name and vpc_id, to identify the NAT gateway.')
     client = module.client('vpc')
     try:

@@ -9,6 +9,8 @@ are listed in ABSENT with the reason.
 
 import datetime
 import json
+import pathlib
+import re
 
 import pytest
 from cryptography import x509
@@ -18,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from emulator.core import shapes
 from emulator.core.registry import ACTIONS
 from emulator.products import load_all
+from emulator.testing import PROXY_VARIABLES, REPOSITORY, EmulatorServer
 from emulator.tests.conftest import raw_call
 
 VERSIONS = {'vpc': '2016-04-28', 'ecs': '2014-05-26', 'ess': '2022-02-22', 'alb': '2020-06-16',
@@ -48,6 +51,7 @@ COLLECTION_ACTIONS = {
             'ListServerGroups', 'UpdateServerGroupAttribute', 'DeleteServerGroup', 'AddServersToServerGroup',
             'RemoveServersFromServerGroup', 'ListServerGroupServers', 'CreateListener', 'GetListenerAttribute',
             'ListListeners', 'UpdateListenerAttribute', 'DeleteListener', 'ListListenerCertificates',
+            'AssociateAdditionalCertificatesWithListener', 'DissociateAdditionalCertificatesFromListener',
             'GetListenerHealthStatus', 'ListAsynJobs', 'TagResources', 'UnTagResources'),
     'cas': ('UploadUserCertificate', 'GetUserCertificateDetail', 'ListCertificates', 'DeleteUserCertificate'),
     'alidns': ('AddDomainRecord', 'UpdateDomainRecord', 'DeleteDomainRecord', 'DescribeDomainRecords',
@@ -243,6 +247,11 @@ def _deploy(call, admin):
     admin.advance_clock(60)
     call('alb', 'UpdateListenerAttribute', ListenerId=listener_id, ListenerDescription='players')
     admin.advance_clock(60)
+    cert_pem, key_pem = _certificate()
+    extra_id = call('cas', 'UploadUserCertificate', Name='live-2', Cert=cert_pem, Key=key_pem)['CertId']
+    extra = [{'CertificateId': '%s-%s' % (extra_id, REGION)}]
+    call('alb', 'AssociateAdditionalCertificatesWithListener', ListenerId=listener_id, Certificates=extra)
+    admin.advance_clock(60)
 
     # Scaling group of origin nodes behind the origin server group.
     scaling_id = call('ess', 'CreateScalingGroup', RegionId=REGION, ScalingGroupName='origin', MinSize=1,
@@ -296,6 +305,8 @@ def _deploy(call, admin):
 
     # Teardown.
     call('alidns', 'DeleteDomainRecord', RecordId=record_id)
+    call('alb', 'DissociateAdditionalCertificatesFromListener', ListenerId=listener_id, Certificates=extra)
+    admin.advance_clock(60)
     call('ess', 'DeleteScalingRule', RegionId=REGION, ScalingRuleId=rule_id)
     call('ess', 'DeleteScalingRule', RegionId=REGION, ScalingRuleId=simple_id)
     call('ess', 'DisableScalingGroup', ScalingGroupId=scaling_id)
@@ -312,6 +323,7 @@ def _deploy(call, admin):
     call('alb', 'DeleteServerGroup', ServerGroupId=edge)
     admin.advance_clock(300)
     call('cas', 'DeleteUserCertificate', CertId=cert_id)
+    call('cas', 'DeleteUserCertificate', CertId=extra_id)
     call('ecs', 'DeleteInstance', InstanceId=instance_id, Force='true')
     admin.advance_clock(300)
     call('ecs', 'DeleteLaunchTemplate', RegionId=REGION, LaunchTemplateId=template_id)
@@ -349,15 +361,27 @@ def _absent(product, action):
 
 @pytest.fixture(scope='module')
 def bodies(tmp_path_factory):
-    from emulator.testing import EmulatorServer
     directory = tmp_path_factory.mktemp('responses')
-    server = EmulatorServer(directory / 'state.json', log_path=directory / 'requests.jsonl').start()
-    try:
-        call = Recorder(server)
-        _deploy(call, server.admin)
-        yield call.bodies
-    finally:
-        server.stop()
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in PROXY_VARIABLES:  # the SDK would send even loopback requests through a proxy
+            patch.delenv(variable, raising=False)
+        server = EmulatorServer(directory / 'state.json', log_path=directory / 'requests.jsonl').start()
+        try:
+            call = Recorder(server)
+            _deploy(call, server.admin)
+            yield call.bodies
+        finally:
+            server.stop()
+
+
+def test_the_list_holds_every_action_the_plugins_call():
+    """COLLECTION_ACTIONS is hand-written: every quoted action name in plugins/ that the emulator serves is in it."""
+    served = set(action for _version, action in ACTIONS)
+    listed = set(action for actions in COLLECTION_ACTIONS.values() for action in actions)
+    called = set()
+    for path in pathlib.Path(REPOSITORY, 'plugins').rglob('*.py'):
+        called.update(name for name in re.findall(r"'([A-Z][A-Za-z]+)'", path.read_text()) if name in served)
+    assert sorted(called - listed) == []
 
 
 CASES = [(product, action) for product, actions in COLLECTION_ACTIONS.items() for action in actions]

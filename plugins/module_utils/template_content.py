@@ -6,8 +6,8 @@
 
 A version's content is held in one canonical form, keyed by the launch_template module's option names:
 empty values and the API's defaults are left out, security groups are sorted and user data is canonical base64, so
-two contents are equal exactly when launching from them gives the same instances. ``content_from_data`` reads it from a
-DescribeLaunchTemplateVersions ``LaunchTemplateData``, ``desired_content`` applies module options to it,
+two contents are equal exactly when launching from them gives the same instances. ``content_from_data`` reads it
+from a DescribeLaunchTemplateVersions ``LaunchTemplateData``, ``desired_content`` applies module options to it,
 ``content_request`` turns it into the wire fields of CreateLaunchTemplate(Version), and ``content_view`` is what
 the modules return (user data only as a digest: it carries bootstrap secrets).
 """

@@ -47,3 +47,30 @@ def problems(body, schema, path=''):
                 elif not _scalar_ok(item, field.scalar):
                     found.append('%s: expected %s, got %r' % (item_path, field.scalar, item))
     return found
+
+
+EMPTY = {'str': '', 'int': 0, 'bool': False, 'float': 0.0}
+
+
+def complete(schema, given, defaults=None):
+    """``given`` with every field of ``schema`` it lacks appended: the default from ``defaults`` (by wire name),
+    else the type's empty value (as the cloud answers for settings a resource does not use). Nested structs and
+    list items are completed the same way, without defaults."""
+    view = {}
+    for name, value in given.items():
+        field = schema.fields.get(name)
+        view[name] = _completed(field, value) if field is not None and value is not None else value
+    for name, field in schema.fields.items():
+        if view.get(name) is None:
+            value = (defaults or {}).get(name)
+            view[name] = _completed(field, value) if field.kind != 'scalar' else (
+                EMPTY.get(field.scalar, '') if value is None else value)
+    return view
+
+
+def _completed(field, value):
+    if field.kind == 'struct':
+        return complete(field.schema, value or {})
+    if field.kind == 'list':
+        return [complete(field.schema, item) for item in value or []] if field.schema else list(value or [])
+    return value

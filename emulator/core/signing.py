@@ -29,8 +29,11 @@ def percent(text):
     return quote(text, safe='~')
 
 
-def signature_mismatch():
-    return ApiError('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.')
+def signature_mismatch(string_to_sign):
+    # The gateway shows its own string to sign after this exact text; aliyun-python-sdk-core splits the message on
+    # 'server string to sign is:' to compare it with the client's, and fails on a message without it.
+    return ApiError('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation. '
+                                             'server string to sign is:' + string_to_sign)
 
 
 def unknown_key():
@@ -106,7 +109,7 @@ def verify_v3(method, path, query, headers, body, secrets, nonces):
     string_to_sign = '%s\n%s' % (V3_ALGORITHM, hashlib.sha256(canonical.encode('utf-8')).hexdigest())
     expected = hmac.new(secrets[key_id].encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
     if not _same(expected, fields['Signature']):
-        raise signature_mismatch()
+        raise signature_mismatch(string_to_sign)
     nonces.check_and_add(headers.get('x-acs-signature-nonce') or '')
     return key_id
 
@@ -123,6 +126,6 @@ def verify_v1(method, params, secrets, nonces):
     string_to_sign = '%s&%s&%s' % (method, percent('/'), percent(signed))
     digest = hmac.new((secrets[key_id] + '&').encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha1).digest()
     if not _same(base64.b64encode(digest).decode('ascii'), params.get('Signature') or ''):
-        raise signature_mismatch()
+        raise signature_mismatch(string_to_sign)
     nonces.check_and_add(params.get('SignatureNonce') or '')
     return key_id

@@ -28,7 +28,7 @@ import re
 import time
 import uuid
 
-from emulator.core import REGIONS, ApiError, Context, Params, Product, dependent, errors, pagination, tags
+from emulator.core import REGIONS, ApiError, Context, Params, Product, dependent, errors, pagination, shapes, tags
 from emulator.core import ids
 from emulator.core.schema import request_schema, response_schema
 from emulator.products import vpc as network
@@ -237,7 +237,8 @@ def describe_zones(ctx, params):
                 'AvailableResourceCreation': {'ResourceTypes': ['VSwitch', 'IoOptimized', 'Instance', 'Disk']},
                 'AvailableDiskCategories': {'DiskCategories': list(DISK_CATEGORIES)},
                 'AvailableVolumeCategories': {'VolumeCategories': list(DISK_CATEGORIES)},
-                'AvailableDedicatedHostTypes': {'DedicatedHostType': []}}
+                'AvailableDedicatedHostTypes': {'DedicatedHostType': []},
+                'DedicatedHostGenerations': {'DedicatedHostGeneration': []}}
         if verbose:
             zone['AvailableInstanceTypes'] = {'InstanceTypes': list(INSTANCE_TYPE_IDS)}
             zone['AvailableResources'] = _zone_resources()
@@ -357,7 +358,8 @@ def _rule_view(ctx, rule):
     for field, name_field in (('SourceGroupId', 'SourceGroupName'), ('DestGroupId', 'DestGroupName')):
         other = ctx.get(SECURITY_GROUP, rule.get(field)) if rule.get(field) else None
         view[name_field] = other['SecurityGroupName'] if other else ''
-    view.update(SourceGroupOwnerAccount='', DestGroupOwnerAccount='', SourcePrefixListName='', DestPrefixListName='')
+    view.update(SourceGroupOwnerAccount='', DestGroupOwnerAccount='', SourcePrefixListName='', DestPrefixListName='',
+                Ipv6SourceCidrIp='', Ipv6DestCidrIp='')
     return view
 
 
@@ -851,8 +853,29 @@ def _version_view(template, version, detailed):
             'DefaultVersion': version['VersionNumber'] == template['DefaultVersionNumber'], 'CreatedBy': template['CreatedBy'],
             'CreateTime': version['CreateTime'], 'ModifiedTime': version['ModifiedTime']}
     if detailed:
-        view['LaunchTemplateData'] = version['LaunchTemplateData']
+        view['LaunchTemplateData'] = _template_data_view(version['LaunchTemplateData'])
     return view
+
+
+# What DescribeLaunchTemplateVersions shows for settings a version never gave: the cloud answers with every field of
+# LaunchTemplateData, holding its launch defaults (RunInstances') or an empty value.
+TEMPLATE_DEFAULTS = {'InstanceChargeType': 'PostPaid', 'InternetChargeType': 'PayByTraffic', 'IoOptimized': 'optimized',
+                     'NetworkType': 'vpc', 'SpotStrategy': 'NoSpot', 'SecurityEnhancementStrategy': 'Active',
+                     'HttpEndpoint': 'enabled', 'HttpTokens': 'optional', 'HttpPutResponseHopLimit': 1,
+                     'PeriodUnit': 'Month', 'ImageOwnerAlias': ''}
+SYSTEM_DISK_DEFAULTS = {'Category': 'cloud_efficiency', 'Size': 40, 'DeleteWithInstance': True, 'Encrypted': 'false'}
+DATA_DISK_DEFAULTS = {'Category': 'cloud_efficiency', 'DeleteWithInstance': True, 'Encrypted': 'false'}
+
+
+def _template_data_view(data):
+    disk = dict(SYSTEM_DISK_DEFAULTS, **data.get('SystemDisk', {}))
+    if disk['Category'] == 'cloud_essd':
+        disk.setdefault('PerformanceLevel', 'PL1')
+    single = data.get('SecurityGroupId')
+    groups = {'SecurityGroupId': (data.get('SecurityGroupIds') or {}).get('SecurityGroupId') or ([single] if single else [])}
+    disks = [dict(DATA_DISK_DEFAULTS, **d) for d in (data.get('DataDisks') or {}).get('DataDisk', [])]
+    given = dict(data, SystemDisk=disk, SecurityGroupIds=groups, DataDisks={'DataDisk': disks})
+    return shapes.complete(DATA_SCHEMA, given, TEMPLATE_DEFAULTS)
 
 
 @ecs.action('DescribeLaunchTemplateVersions')
@@ -1249,10 +1272,30 @@ def _instance_view(ctx, instance):
         'NetworkInterfaces': {'NetworkInterface': [{
             'NetworkInterfaceId': instance['NetworkInterfaceId'], 'MacAddress': instance['MacAddress'], 'Type': 'Primary',
             'PrimaryIpAddress': instance['PrivateIpAddress'],
-            'PrivateIpSets': {'PrivateIpSet': [{'PrivateIpAddress': instance['PrivateIpAddress'], 'Primary': True}]}}]},
-        'MetadataOptions': {'HttpEndpoint': 'enabled', 'HttpTokens': 'optional', 'HttpPutResponseHopLimit': 1},
+            'PrivateIpSets': {'PrivateIpSet': [{'PrivateIpAddress': instance['PrivateIpAddress'], 'Primary': True,
+                                                 'PrivateDnsName': ''}]},
+            'Ipv6Sets': {'Ipv6Set': []}, 'Ipv4PrefixSets': {'Ipv4PrefixSet': []}, 'Ipv6PrefixSets': {'Ipv6PrefixSet': []}}]},
+        'MetadataOptions': {'HttpEndpoint': 'enabled', 'HttpTokens': 'optional', 'HttpPutResponseHopLimit': 1,
+                            'InstanceMetadataTags': 'disabled'},
         'OperationLocks': {'LockReason': []},
         'Tags': _ecs_tags(instance),
+        # Settings this emulator does not model, with the values an instance without them shows.
+        'CpuOptions': {'CoreCount': max(1, instance['Cpu'] // 2), 'ThreadsPerCore': 2 if instance['Cpu'] > 1 else 1,
+                       'Numa': '', 'TopologyType': '', 'NestedVirtualization': '', 'TurboMode': '',
+                       'EnableVISST': False, 'EnableVRDT': False},
+        'ImageOptions': {'LoginAsNonRoot': False, 'CurrentOSNVMeSupported': True},
+        'HibernationOptions': {'Configured': False}, 'SecurityOptions': {'EnableSecureBoot': False},
+        'ClockOptions': {'PtpStatus': ''},
+        'AdditionalInfo': {'EnableHighDensityMode': False, 'ManagedHostId': '', 'NodeSerialNumber': ''},
+        'PrivateDnsNameOptions': {'HostnameType': 'Custom', 'EnableInstanceIdDnsARecord': False,
+                                  'EnableInstanceIdDnsAAAARecord': False, 'EnableIpDnsARecord': False,
+                                  'EnableIpDnsPtrRecord': False},
+        'DedicatedHostAttribute': {'DedicatedHostId': '', 'DedicatedHostName': '', 'DedicatedHostClusterId': ''},
+        'DedicatedInstanceAttribute': {'Affinity': '', 'Tenancy': ''},
+        'EcsCapacityReservationAttr': {'CapacityReservationId': '', 'CapacityReservationPreference': ''},
+        'LocalStorageAmount': 0, 'LocalStorageCapacity': 0, 'ClusterId': '', 'HpcClusterId': '', 'DeploymentSetGroupNo': 0,
+        'SaleCycle': '', 'SpotPriceLimit': 0.0, 'SpotDuration': 0, 'SpotInterruptionBehavior': 'Terminate',
+        'ISP': '', 'EnableNVS': False,
     }
 
 
@@ -1468,8 +1511,14 @@ def _image_view(image, in_use):
         'IsSupportCloudinit': True, 'IsSupportIoOptimized': True, 'IsSubscribed': False, 'IsSelfShared': '', 'IsCopied': False,
         'Progress': '100%', 'BootMode': 'UEFI-Preferred', 'LoginAsNonRootSupported': True, 'Usable': True, 'ResourceGroupId': '',
         'DiskDeviceMappings': {'DiskDeviceMapping': [{'Device': '/dev/xvda', 'Size': str(image['Size']), 'Type': 'system',
-                                                      'Format': '', 'SnapshotId': '', 'ImportOSSBucket': '', 'ImportOSSObject': ''}]},
-        'Tags': {'Tag': []},
+                                                      'Format': '', 'SnapshotId': '', 'ImportOSSBucket': '', 'ImportOSSObject': '',
+                                                      'Progress': '100%', 'RemainTime': 0, 'Encrypted': False}]},
+        'Tags': {'Tag': []}, 'ImageOwnerId': 0, 'LicenseType': 'Auto',
+        'DetectionOptions': {'Status': 'Finished', 'Items': {'Item': []}},
+        'Features': {'NvmeSupport': 'supported', 'ImdsSupport': 'v2', 'CpuOnlineUpgrade': 'unsupported',
+                     'CpuOnlineDowngrade': 'unsupported', 'MemoryOnlineUpgrade': 'unsupported',
+                     'MemoryOnlineDowngrade': 'unsupported'},
+        'SecureBootOptions': {'SecureBootSupport': 'unsupported'},
     })
     return view
 
@@ -1528,7 +1577,17 @@ def _instance_type_view(row):
             'GPUSpec': '', 'LocalStorageCategory': '', 'InstanceCategory': 'General-purpose', 'InstanceFamilyLevel': 'EnterpriseLevel',
             'NvmeSupport': 'required', 'DiskQuantity': 17, 'PrimaryEniQueueNumber': cpus, 'SecondaryEniQueueNumber': cpus,
             'TotalEniQueueQuantity': cpus * enis, 'MaximumQueueNumberPerEni': cpus, 'EriQuantity': 0, 'QueuePairNumber': 0,
-            'NetworkCardQuantity': 1, 'JumboFrameSupport': True, 'NetworkEncryptionSupport': False, 'EniTrunkSupported': True}
+            'NetworkCardQuantity': 1, 'JumboFrameSupport': True, 'NetworkEncryptionSupport': False, 'EniTrunkSupported': True,
+            'CpuSpeedFrequency': 2.7 if architecture == 'X86' else 2.75, 'CpuTurboFrequency': 3.5 if architecture == 'X86' else 2.75,
+            'CpuOptions': {'Core': cpus // 2 if architecture == 'X86' else cpus, 'ThreadsPerCore': 2 if architecture == 'X86' else 1,
+                           'CoreFactor': 1, 'HyperThreadingAdjustable': architecture == 'X86',
+                           'SupportedTopologyTypes': {'SupportedTopologyType': []}, 'NestedVirtualizationSupport': 'unsupported'},
+            'EnhancedNetwork': {'SriovSupport': False, 'RssSupport': True, 'VfQueueNumberPerEni': 0, 'ExpressSupport': False},
+            'NetworkCards': {'NetworkCardInfo': [{'NetworkCardIndex': 0}]},
+            'NetworkInfo': {'BandwidthWeighting': {'WeightingInfos': {'WeightingInfo': []}}},
+            'SupportedBootModes': {'SupportedBootMode': ['BIOS', 'UEFI']}, 'SecurityOptions': {'SecureBootSupport': 'unsupported'},
+            'Clock': {'PtpSupport': 'unsupported'}, 'Attributes': {'Attribute': []},
+            'LocalStorageAmount': 0, 'LocalStorageCapacity': 0, 'GPUMemorySize': 0.0, 'BaselineCredit': 0, 'InitialCredit': 0}
 
 
 @ecs.action('DescribeInstanceTypes')

@@ -379,6 +379,15 @@ def _group_view(group):
         'RemovingWaitCapacity': 0, 'ProtectedCapacity': 0, 'StandbyCapacity': 0, 'StoppedCapacity': 0,
         'SpotCapacity': 0, 'SuspendedProcesses': [], 'SystemSuspended': False, 'IsElasticStrengthInAlarm': False,
         'Tags': _tag_view(group),
+        # Settings this emulator does not model, with the values of a group created without them.
+        'InitCapacity': 0, 'AzBalance': False, 'BalanceMode': 'balance', 'AllocationStrategy': 'priority',
+        'SpotAllocationStrategy': 'lowestPrice', 'OnDemandBaseCapacity': 0, 'OnDemandPercentageAboveBaseCapacity': 100,
+        'SpotInstancePools': 0, 'SpotInstanceRemedy': False, 'CompensateWithOnDemand': False,
+        'CapacityOptions': {'OnDemandBaseCapacity': 0, 'OnDemandPercentageAboveBaseCapacity': 100,
+                            'CompensateWithOnDemand': False, 'SpotAutoReplaceOnDemand': False,
+                            'PriceComparisonMode': 'PricePerUnit'},
+        'AutoRebalance': False, 'MaxInstanceLifetime': 0, 'StopInstanceTimeout': 0, 'CurrentHostName': '',
+        'CustomPolicyARN': '', 'MonitorGroupId': '',
     }
     if group['DesiredCapacity'] is not None:
         view['DesiredCapacity'] = group['DesiredCapacity']
@@ -814,7 +823,9 @@ def _activity_view(activity):
     view.update(CreatedInstances=list(created), CreatedCapacity=len(created), DestroyedInstances=list(destroyed),
                 DestroyedCapacity=len(destroyed), ScalingInstanceNumber=len(created) + len(destroyed),
                 AttachedCapacity='0', AutoCreatedCapacity=activity['TotalCapacity'], StartedInstances=[],
-                StoppedInstances=[], StartedCapacity=0, StoppedCapacity=0, Detail='', ErrorMessages=[])
+                StoppedInstances=[], StartedCapacity=0, StoppedCapacity=0, Detail='', ErrorMessages=[],
+                ActivityMetadata='', InstanceRefreshTaskId='',
+                LifecycleHookContext={'DisableLifecycleHook': False, 'IgnoredLifecycleHookIds': []})
     if activity['EndTime']:
         view['EndTime'] = activity['EndTime']
     return view
@@ -848,7 +859,8 @@ def _scaling_instance_view(ctx, group, record):
         'CreatedTime': ids.iso_time(record['Created']), 'CreationTime': ids.iso_time_minutes(record['Created']),
         'LaunchTemplateId': record['LaunchTemplateId'], 'LaunchTemplateVersion': record['LaunchTemplateVersion'],
         'ZoneId': record['ZoneId'], 'PrivateIpAddress': record['PrivateIpAddress'], 'WarmupState': 'NoNeedWarmup',
-        'Entrusted': True, 'WeightedCapacity': 1, 'SpotStrategy': 'NoSpot',
+        'Entrusted': True, 'WeightedCapacity': 1, 'SpotStrategy': 'NoSpot', 'LoadBalancerWeight': 50,
+        'ScalingConfigurationId': '', 'ScalingInstanceId': '', 'ReplaceStatus': '',
     }
 
 

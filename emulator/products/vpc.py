@@ -186,7 +186,7 @@ def _vswitch_view(ctx, resource):
         'CidrBlock': resource['CidrBlock'], 'Status': resource['Status'], 'CreationTime': resource['CreationTime'],
         'AvailableIpAddressCount': available_addresses(resource), 'IsDefault': False,
         'ResourceGroupId': resource['ResourceGroupId'], 'OwnerId': ctx.account['OwnerId'], 'NetworkAclId': '',
-        'Ipv6CidrBlock': '', 'EnabledIpv6': False,
+        'Ipv6CidrBlock': '', 'EnabledIpv6': False, 'ShareType': 'Sharing',
         'RouteTable': {'RouteTableId': resource['RouteTableId'], 'RouteTableType': 'System'},
         'Tags': _tags_of(resource),
     }

@@ -1,5 +1,7 @@
 """The wire protocol: both signature schemes, routing, parameter checking, regions, responses and errors."""
 
+import re
+
 import pytest
 from alibabacloud_tea_openapi.client import Client as OpenApiClient
 from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
@@ -30,7 +32,16 @@ def test_wrong_secret_is_refused_and_changes_nothing(emulator_server, signature,
     client = emulator_server.client('vpc', access_key_secret='not-the-secret', **signature)
     error = sdk_error(create_vpc, client)
     assert (error.code, error.status_code) == ('SignatureDoesNotMatch', 400)
-    assert error.data['Message'] == 'Specified signature is not matched with our calculation.'
+    prefix = 'Specified signature is not matched with our calculation. server string to sign is:'
+    assert error.data['Message'].startswith(prefix)
+    server_string = error.data['Message'][len(prefix):]
+    # aliyun-python-sdk-core compares message.split(':')[1] with its own string to sign.
+    assert error.data['Message'].split(':')[1] == server_string
+    if signature:  # version 1: METHOD&%2F&<the encoded sorted parameters>, the client's own parameters among them
+        assert server_string.startswith('POST&%2F&') and 'AccessKeyId%3DtestAccessKeyId' in server_string
+        assert 'Action%3DCreateVpc' in server_string and 'Signature%3D' not in server_string
+    else:  # V3: the algorithm, then the hex SHA-256 of the canonical request
+        assert re.match(r'^ACS3-HMAC-SHA256\n[0-9a-f]{64}$', server_string)
     assert error.request_id and error.data['HostId'] == 'vpc.aliyuncs.com'
     assert vpcs(vpc).total_count == 0
     counts = admin.counts(since=before)

@@ -5,9 +5,9 @@
 """The content of a launch template version, without the API.
 
 A version's content is held in one canonical form, keyed by the launch_template module's option names:
-empty values are left out, security groups are sorted and user data is canonical base64, so two contents are
-equal exactly when launching from them gives the same instances. ``content_from_data`` reads it from a
-DescribeLaunchTemplateVersions ``LaunchTemplateData``, ``desired_content`` applies module options to it,
+empty values and the API's defaults are left out, security groups are sorted and user data is canonical base64, so
+two contents are equal exactly when launching from them gives the same instances. ``content_from_data`` reads it
+from a DescribeLaunchTemplateVersions ``LaunchTemplateData``, ``desired_content`` applies module options to it,
 ``content_request`` turns it into the wire fields of CreateLaunchTemplate(Version), and ``content_view`` is what
 the modules return (user data only as a digest: it carries bootstrap secrets).
 """
@@ -35,6 +35,9 @@ SCALARS = (
 
 DISK_CATEGORIES = ('cloud', 'cloud_efficiency', 'cloud_ssd', 'cloud_essd', 'cloud_auto', 'cloud_essd_entry')
 SYSTEM_DISK_SIZE = (20, 2048)  # GiB, as CreateLaunchTemplate documents SystemDisk.Size
+# DescribeLaunchTemplateVersions answers a version without system disk settings with RunInstances' defaults (the
+# category, and 40 GiB for images up to that size). Set or filled in, they launch the same disk: left out.
+SYSTEM_DISK_DEFAULTS = {'category': 'cloud_efficiency', 'size': 40}
 BANDWIDTH_OUT = (0, 100)  # Mbit/s, InternetMaxBandwidthOut
 SECURITY_GROUPS_PER_INSTANCE = 5
 INSTANCE_TAGS_LIMIT = 20
@@ -82,6 +85,10 @@ def _drop_empty(mapping):
     return dict((key, value) for key, value in mapping.items() if value not in (None, '', 0, [], {}))
 
 
+def _canonical_disk(disk):
+    return dict((key, value) for key, value in _drop_empty(disk).items() if SYSTEM_DISK_DEFAULTS.get(key) != value)
+
+
 def content_from_data(data):
     """A DescribeLaunchTemplateVersions ``LaunchTemplateData`` (wire names) -> canonical content."""
     data = data or {}
@@ -94,7 +101,7 @@ def content_from_data(data):
     content['security_group_ids'] = sorted(set(groups))
     content['internet_max_bandwidth_out'] = int(data.get('InternetMaxBandwidthOut') or 0)
     disk = data.get('SystemDisk') or {}
-    content['system_disk'] = _drop_empty({'category': disk.get('Category'), 'size': int(disk.get('Size') or 0)})
+    content['system_disk'] = _canonical_disk({'category': disk.get('Category'), 'size': int(disk.get('Size') or 0)})
     content['user_data'] = _canonical_user_data(data['UserData']) if data.get('UserData') else None
     content['instance_tags'] = tags_to_dict(data.get('Tags'))
     return _drop_empty(content)
@@ -116,7 +123,7 @@ def desired_content(params, current):
     if params.get('system_disk') is not None:
         disk = dict(wanted.get('system_disk') or {})
         disk.update((key, value) for key, value in params['system_disk'].items() if value is not None)
-        wanted['system_disk'] = _drop_empty(disk)
+        wanted['system_disk'] = _canonical_disk(disk)
     return _drop_empty(wanted)
 
 

@@ -71,6 +71,8 @@ options:
   system_disk:
     description:
       - System disk of the instances. A key that is not set keeps the default version's value.
+      - The API's defaults, category C(cloud_efficiency) and size 40 GiB, are what a version without a system disk
+        launches with, so the module treats them as unset (they do not show in the returned C(content)).
     type: dict
     suboptions:
       category:
@@ -225,7 +227,7 @@ launch_template:
           description: Outbound public bandwidth in Mbit/s; 0 when the instances get no public address.
           type: int
         system_disk:
-          description: System disk C(category) and C(size) as far as set.
+          description: System disk C(category) and C(size) as far as set and not the API's defaults (C(cloud_efficiency), 40 GiB).
           type: dict
         user_data_sha256:
           description: SHA-256 of the decoded user data (hex); empty without user data.

@@ -111,7 +111,7 @@ launch_templates:
                 content: {image_id: ubuntu_22_04_x64_20G_alibase_20240819.vhd, instance_type: ecs.c7.xlarge,
                           security_group_ids: [sg-bp1fg655nh68xyz9i3ah], vswitch_id: vsw-bp1s5fnvk4gn2tws03624,
                           key_pair_name: ams-admin, internet_max_bandwidth_out: 100,
-                          system_disk: {category: cloud_essd, size: 40}, instance_name: ams-edge,
+                          system_disk: {category: cloud_essd}, instance_name: ams-edge,
                           instance_tags: {role: edge}, user_data_sha256: 9f86d0818...}}]
 '''
 

@@ -24,7 +24,7 @@ DATA = {
     'ImageId': 'ubuntu_22_04_x64_20G_alibase_20240819.vhd', 'InstanceType': 'ecs.c7.large',
     'SecurityGroupIds': {'SecurityGroupId': ['sg-b', 'sg-a']}, 'VSwitchId': 'vsw-1', 'VpcId': 'vpc-1',
     'KeyPairName': 'admin', 'InternetMaxBandwidthOut': 100, 'InternetChargeType': 'PayByTraffic',
-    'SystemDisk': {'Category': 'cloud_essd', 'Size': 40, 'Iops': 0, 'DeleteWithInstance': True},
+    'SystemDisk': {'Category': 'cloud_essd', 'Size': 50, 'Iops': 0, 'DeleteWithInstance': True},
     'UserData': SCRIPT_B64, 'InstanceName': 'ams-edge', 'HostName': '',
     'Tags': {'InstanceTag': [{'Key': 'role', 'Value': 'edge'}, {'Key': 'app', 'Value': 'ams'}]},
 }
@@ -32,7 +32,7 @@ DATA = {
 CONTENT = {
     'image_id': 'ubuntu_22_04_x64_20G_alibase_20240819.vhd', 'instance_type': 'ecs.c7.large',
     'security_group_ids': ['sg-a', 'sg-b'], 'vswitch_id': 'vsw-1', 'key_pair_name': 'admin',
-    'internet_max_bandwidth_out': 100, 'system_disk': {'category': 'cloud_essd', 'size': 40},
+    'internet_max_bandwidth_out': 100, 'system_disk': {'category': 'cloud_essd', 'size': 50},
     'user_data': SCRIPT_B64, 'instance_name': 'ams-edge', 'instance_tags': {'app': 'ams', 'role': 'edge'},
 }
 
@@ -54,6 +54,16 @@ def test_content_from_data_reads_a_single_security_group_and_drops_empty_values(
             'SystemDisk': {'Category': '', 'Size': 0}, 'Tags': {'InstanceTag': []}}
     assert content_from_data(data) == {'security_group_ids': ['sg-1']}
     assert content_from_data(None) == {}
+
+
+def test_the_system_disk_defaults_the_api_fills_in_read_as_unset():
+    # DescribeLaunchTemplateVersions answers a version created without a system disk with the launch defaults.
+    filled = {'SecurityGroupIds': {'SecurityGroupId': ['sg-1']}, 'InternetChargeType': 'PayByTraffic',
+              'SystemDisk': {'Category': 'cloud_efficiency', 'Size': 40, 'DeleteWithInstance': True, 'Iops': 0}}
+    assert content_from_data(filled) == {'security_group_ids': ['sg-1']}
+    current = content_from_data(filled)
+    assert desired_content(options(system_disk={'category': 'cloud_efficiency', 'size': 40}), current) == current
+    assert desired_content(options(system_disk={'size': 60}), current) == dict(current, system_disk={'size': 60})
 
 
 def test_user_data_is_compared_by_what_it_decodes_to():
@@ -93,7 +103,7 @@ def test_content_request_uses_the_create_wire_names():
     assert content_request(CONTENT) == {
         'ImageId': 'ubuntu_22_04_x64_20G_alibase_20240819.vhd', 'InstanceType': 'ecs.c7.large',
         'SecurityGroupIds': ['sg-a', 'sg-b'], 'VSwitchId': 'vsw-1', 'KeyPairName': 'admin',
-        'InternetMaxBandwidthOut': 100, 'SystemDisk': {'Category': 'cloud_essd', 'Size': 40},
+        'InternetMaxBandwidthOut': 100, 'SystemDisk': {'Category': 'cloud_essd', 'Size': 50},
         'UserData': SCRIPT_B64, 'InstanceName': 'ams-edge',
         'Tag': [{'Key': 'app', 'Value': 'ams'}, {'Key': 'role', 'Value': 'edge'}],
     }

@@ -62,6 +62,7 @@ def plane(tmp_path_factory):
                              extra_args=['--data-plane', 'podman', '--listener-port-offset', str(offset)])
     server.listener_offset = offset
     server.start(timeout=60)
+    server.admin.set_profile(quotas={'vpc.vpcs_per_region': 50})  # each test makes its own VPC
     yield server
     # the data plane removes everything at shutdown; give it the time several containers take
     server.process.terminate()

@@ -74,6 +74,7 @@ class DataPlane:
         self.thread = None
         self.generation = 0    # a reset or close starts a new one: work of an older one is undone
         self._network_applied = None  # the host table's script as last applied
+        self.public = {}              # instance id -> its public address (PublicIpAddress or bound EIP)
 
     # Life cycle.
 
@@ -81,7 +82,7 @@ class DataPlane:
         podman.podman('version', '--format', '{{.Client.Version}}')  # fail at start when podman is missing
         network.clean()  # what crashed emulators left
         network.ensure_link(os.getpid())
-        self._apply_network(network.host_script(os.getpid(), {}, {}, {}, {}))
+        self._apply_network(network.host_script(os.getpid(), {}, {}, {}))
         self.thread = threading.Thread(target=self._loop, name='dataplane', daemon=True)
         self.thread.start()
         return self
@@ -112,7 +113,7 @@ class DataPlane:
             self.hosts.clear()
             podman.clean(pid=os.getpid())
             if not self.stopping.is_set():
-                self._apply_network(network.host_script(os.getpid(), {}, {}, {}, {}))
+                self._apply_network(network.host_script(os.getpid(), {}, {}, {}))
 
     def wake(self):
         self.wakeup.set()
@@ -193,12 +194,13 @@ class DataPlane:
         vpcs = {}
         for vswitch in store.kind('vpc.vswitch').values():
             vpcs.setdefault(vswitch['VpcId'], []).append(vswitch['CidrBlock'])
-        public = {}
+        public, self.public = {}, {}
         for instance in store.kind(INSTANCE).values():
             if not instance['_releasing'] and instance.get('PublicIpAddress'):
                 public[instance['PublicIpAddress']] = instance['PrivateIpAddress']
-        egress_hosts = dict((private, address) for address, private in public.items())
-        return network.host_script(os.getpid(), vpcs, public, egress_hosts, {})
+                self.public[instance['InstanceId']] = instance['PublicIpAddress']
+        egress = dict((private, address) for address, private in public.items())
+        return network.host_script(os.getpid(), vpcs, public, egress)
 
     def _apply_network(self, script):
         if script != self._network_applied:
@@ -447,7 +449,8 @@ class DataPlane:
                 health.setdefault(group_id, []).append({'server_id': server_id, 'port': port, 'address': target.address,
                                                         'status': target.status, 'reason': target.reason})
             return {'enabled': True, 'driver': 'podman', 'pid': os.getpid(),
-                    'instances': dict((i, h.view()) for i, h in self.hosts.items()),
+                    'instances': dict((i, dict(h.view(), public_address=self.public.get(i, '')))
+                                      for i, h in self.hosts.items()),
                     'listeners': listeners, 'listener_errors': dict(self.listener_errors), 'health': health,
                     'image_map': ['%s=%s' % pair for pair in self.image_map], 'time': time.time(),
                     'internet': {'controller': network.CONTROLLER, 'services': network.SERVICES}}

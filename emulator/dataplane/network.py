@@ -51,21 +51,20 @@ def _elements(values):
 
 # The host's table.
 
-def host_script(pid, vpcs, public, egress_hosts, egress_networks):
+def host_script(pid, vpcs, public, egress):
     """The nft script of the host table. ``vpcs``: {vpc id: [vSwitch CIDRs]}; ``public``: {public address: private
-    address}; ``egress_hosts``: {private address: public address} (public IP or EIP); ``egress_networks``:
-    {vSwitch CIDR: SNAT address}."""
+    address} (public IPs and bound EIPs); ``egress``: {private address: the address it reaches the internet from}
+    (its public IP, EIP, or the SNAT IP of a NAT gateway's entry for it)."""
     table = TABLE_PREFIX + str(pid)
     cidrs = sorted(set(c for found in vpcs.values() for c in found))
     lines = ['table ip %s' % table, 'delete table ip %s' % table, 'table ip %s {' % table]
     lines += ['  set vswitches { type ipv4_addr; flags interval; %s}'
               % ('elements = %s; ' % _elements(cidrs) if cidrs else ''),
               '  set internet { type ipv4_addr; flags interval; elements = %s; }' % _elements(INTERNET)]
-    for name, pairs, interval in (('public', public, False), ('egress_hosts', egress_hosts, False),
-                                  ('egress_networks', egress_networks, True)):
+    for name, pairs in (('public', public), ('egress', egress)):
         elements = ['%s : %s' % pair for pair in sorted(pairs.items())]
-        lines.append('  map %s { type ipv4_addr : ipv4_addr; %s%s}' % (
-            name, 'flags interval; ' if interval else '', 'elements = %s; ' % _elements(elements) if elements else ''))
+        lines.append('  map %s { type ipv4_addr : ipv4_addr; %s}' % (
+            name, 'elements = %s; ' % _elements(elements) if elements else ''))
     lines += [
         # Inside a VPC the router keeps the sources: no connection tracking, so no masquerading by podman either.
         '  chain raw_prerouting { type filter hook prerouting priority -300;',
@@ -93,12 +92,10 @@ def host_script(pid, vpcs, public, egress_hosts, egress_networks):
         '    ip saddr @vswitches ip daddr @internet jump from_vpc', '  }',
         '  chain from_vpc {',
         '    ct state established,related accept',
-        '    ip saddr @egress_hosts accept',
-        '    ip saddr @egress_networks accept',
+        '    ip saddr @egress accept',
         '    reject with icmp type admin-prohibited', '  }',
         '  chain nat_input { type nat hook input priority 100;',
-        '    ip daddr @internet snat to ip saddr map @egress_hosts',
-        '    ip daddr @internet snat to ip saddr map @egress_networks', '  }',
+        '    ip daddr @internet snat to ip saddr map @egress', '  }',
         '}']
     return '\n'.join(lines) + '\n'
 

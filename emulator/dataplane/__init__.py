@@ -232,7 +232,7 @@ class DataPlane:
                 self._submit(host, 'booting', self._boot, host, plan)
             elif host.busy or host.state == 'failed':
                 continue
-            elif host.state == 'running' and host.sg_applied != (host.pid, host.sg_wanted):
+            elif host.state == 'running' and host.sg_wanted and host.sg_applied != (host.pid, host.sg_wanted):
                 self._submit(host, 'running', self._apply_sg, host)
             elif plan['running'] and host.state == 'stopped':
                 self._submit(host, 'starting', self._start, host)

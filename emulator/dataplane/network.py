@@ -19,10 +19,11 @@ that no longer run.
 """
 
 import ipaddress
-import os
 import re
 import socket
 import subprocess
+
+from emulator.dataplane import podman
 
 CONTROLLER = '203.0.113.10'   # TEST-NET-3: the controller's internet address (deployment_admin_cidr names it)
 SERVICES = '198.51.100.80'    # TEST-NET-2: where the internet services are served to instances
@@ -114,21 +115,11 @@ def ensure_link(pid):
     _run('ip', 'link', 'set', LINK, 'up')
 
 
-def _alive(pid):
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def clean(pid=None, everything=False):
     """Remove the host tables and the link of emulator ``pid``, of emulators no longer running, or (with
     ``everything``) all of them. Returns what was removed."""
     def wanted(owner):
-        return everything or (owner == str(pid) if pid is not None else not _alive(owner))
+        return everything or (owner == str(pid) if pid is not None else not podman.alive(owner))
     removed = []
     listed = _run('nft', 'list', 'tables', check=False).stdout
     for table, owner in re.findall(r'^table ip (%s(\d+))$' % TABLE_PREFIX, listed, re.M):

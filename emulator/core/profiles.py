@@ -12,11 +12,14 @@ default)::
       "delays": {"vpc.vpc_pending": 1.5},                                  # seconds of asynchronous transitions
       "throttling": {"rate": 0.3, "actions": [], "retry_after_ms": 0},    # fraction of calls refused
       "transient": {"rate": 0.1, "actions": [], "codes": ["ServiceUnavailable", "InternalError"]},
+      "lost_response": {"rate": 0.2, "actions": ["ImportKeyPair"], "mode": "close", "hold_s": 15},
+                                      # a write applied, its response lost (connection closed or held)
       "consistency": {"default": 0.0, "kinds": {"vpc.vpc": 2.0}},        # seconds a new resource stays unlisted
       "quotas": {"vpc.vpcs_per_region": 10}
     }
 
-``actions`` lists restrict a fault to those action names (empty: every action).
+``actions`` lists restrict a fault to those action names (empty: every action); an object of action names gives each
+its own rate instead (``{"CreateVpc": 1.0}``: that action always, others never).
 """
 
 import copy
@@ -35,6 +38,7 @@ BUILTIN = {
         'delays': {},
         'throttling': {'rate': 0.0, 'actions': [], 'retry_after_ms': 0},
         'transient': {'rate': 0.0, 'actions': [], 'codes': ['ServiceUnavailable', 'InternalError']},
+        'lost_response': {'rate': 0.0, 'actions': [], 'mode': 'close', 'hold_s': 15.0},
         'consistency': {'default': 0.0, 'kinds': {}},
         'quotas': {},
     },
@@ -49,6 +53,11 @@ BUILTIN = {
         'transient': {'rate': 0.1, 'actions': [], 'codes': ['ServiceUnavailable', 'InternalError']},
     },
 }
+
+
+# How a lost response looks to the client: the connection closes with no answer, or the answer comes only after
+# hold_s seconds (past the client's read timeout, which then gives up).
+LOST_RESPONSE_MODES = ('close', 'hold')
 
 
 def _merge(base, override):
@@ -83,6 +92,8 @@ def resolve(spec):
     profile.setdefault('name', 'custom')
     if profile['speed'] not in ('fast', 'realistic'):
         raise ValueError('speed must be fast or realistic')
+    if profile['lost_response']['mode'] not in LOST_RESPONSE_MODES:
+        raise ValueError('lost_response.mode must be one of %s' % ', '.join(LOST_RESPONSE_MODES))
     return profile
 
 
@@ -96,9 +107,13 @@ class Faults:
 
     def _roll(self, section, action):
         settings = self.profile[section]
-        if settings.get('actions') and action not in settings['actions']:
+        actions = settings.get('actions')
+        if isinstance(actions, dict):
+            rate = float(actions.get(action) or 0.0)
+        elif actions and action not in actions:
             return False
-        rate = float(settings.get('rate') or 0.0)
+        else:
+            rate = float(settings.get('rate') or 0.0)
         if rate <= 0:
             return False
         with self._lock:
@@ -113,6 +128,14 @@ class Faults:
                 code = self._random.choice(self.profile['transient'].get('codes') or ['ServiceUnavailable'])
             return errors.internal_error() if code == 'InternalError' else errors.service_unavailable()
         return None
+
+    def lost_response(self, action):
+        """How the response to a write of ``action`` that was applied is lost: None (it is not), 'close' or
+        ('hold', seconds)."""
+        if not self._roll('lost_response', action):
+            return None
+        settings = self.profile['lost_response']
+        return 'close' if settings['mode'] == 'close' else ('hold', float(settings.get('hold_s') or 0.0))
 
     def latency(self, action):
         latency = self.profile['latency']

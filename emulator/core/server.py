@@ -10,7 +10,9 @@ API pipeline, in order (a failure at any step answers with the cloud's error and
 6. resolve the region: RegionId when the action has one, else the x-emulator-region header, else cn-hangzhou;
 7. under the state lock: run due asynchronous events, replay a known ClientToken, run the handler on a snapshot
    (restored if the handler fails or the request is a DryRun), save the state file;
-8. check the response against the SDK response model, add RequestId, answer 200.
+8. check the response against the SDK response model, add RequestId, answer 200 -- unless the profile's
+   ``lost_response`` fault drops that answer of a write that was applied (connection closed, or held past the
+   client's read timeout).
 """
 
 import json
@@ -52,6 +54,7 @@ class Response:
     status: int
     body: dict
     headers: dict = field(default_factory=dict)
+    lost: object = None  # the lost_response fault: None, 'close' or ('hold', seconds)
 
 
 def _form(request):
@@ -103,6 +106,9 @@ class Emulator:
         try:
             try:
                 response = Response(200, self._api(request, entry))
+                if entry['mutating']:
+                    response.lost = self.faults.lost_response(entry['action'])
+                    entry['fault'] = 'lost_response' if response.lost else None
             except ApiError:
                 raise
             except Exception:  # an emulator bug or an unreadable request: answer as the cloud's 500
@@ -335,14 +341,22 @@ class _Handler(BaseHTTPRequestHandler):
         request = Request(self.command, url.path or '/', dict(parse_qsl(url.query, keep_blank_values=True)),
                           dict((k.lower(), v) for k, v in self.headers.items()), body, self.client_address[0])
         response = self.server.emulator.handle(request)
+        if response.lost == 'close':
+            self.close_connection = True  # the write stands; the client sees the connection end with no answer
+            return
+        if response.lost:
+            time.sleep(response.lost[1])
         data = json.dumps(response.body).encode('utf-8')
-        self.send_response(response.status)
-        self.send_header('Content-Type', 'application/json;charset=utf-8')
-        self.send_header('Content-Length', str(len(data)))
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(response.status)
+            self.send_header('Content-Type', 'application/json;charset=utf-8')
+            self.send_header('Content-Length', str(len(data)))
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # a held answer whose client gave up waiting
+            self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_DELETE = _serve
 

@@ -32,6 +32,7 @@ from emulator.core import REGIONS, ApiError, Context, Params, Product, dependent
 from emulator.core import ids
 from emulator.core.schema import request_schema, response_schema
 from emulator.products import vpc as network
+from emulator.products import vpc_eip_nat
 
 ecs = Product('ecs', '2014-05-26', 'alibabacloud_ecs20140526', endpoint='ecs.aliyuncs.com')
 ecs.delay('instance_pending', fast=0.0, realistic=10.0)     # Pending -> Starting after RunInstances
@@ -1263,7 +1264,7 @@ def _instance_view(ctx, instance):
         'VpcAttributes': {'VpcId': instance['VpcId'], 'VSwitchId': instance['VSwitchId'], 'NatIpAddress': '',
                           'PrivateIpAddress': {'IpAddress': [instance['PrivateIpAddress']]}},
         'PublicIpAddress': {'IpAddress': public}, 'InnerIpAddress': {'IpAddress': []}, 'RdmaIpAddress': {'IpAddress': []},
-        'EipAddress': {'AllocationId': '', 'IpAddress': '', 'Bandwidth': 0, 'InternetChargeType': '', 'IsSupportUnassociate': False},
+        'EipAddress': vpc_eip_nat.instance_eip_view(ctx, instance),
         'SecurityGroupIds': {'SecurityGroupId': list(instance['SecurityGroupIds'])},
         'NetworkInterfaces': {'NetworkInterface': [{
             'NetworkInterfaceId': instance['NetworkInterfaceId'], 'MacAddress': instance['MacAddress'], 'Type': 'Primary',

@@ -21,7 +21,8 @@ vpc.delay('vswitch_deleting', fast=0.0, realistic=2.0)
 
 VPC = 'vpc.vpc'
 VSWITCH = 'vpc.vswitch'
-TAGGABLE = {'VPC': VPC, 'VSWITCH': VSWITCH}
+TAGGABLE = {'VPC': VPC, 'VSWITCH': VSWITCH}  # ResourceType -> kind; vpc_eip_nat.py adds EIP and NATGATEWAY
+ID_FIELDS = {VPC: 'VpcId', VSWITCH: 'VSwitchId'}
 DEFAULT_VPC_CIDR = '172.16.0.0/12'
 VPC_MASKS = range(8, 29)
 VSWITCH_MASKS = range(16, 30)
@@ -402,9 +403,9 @@ def delete_vswitch(ctx, params):
     if any(v['Status'] != 'Available' for v in _vswitches_of(ctx, resource['VpcId']) if v is not resource):
         raise errors.incorrect_status('OperationDenied.OtherSubnetProcessing',
                                       'Another vSwitch of the VPC is being created or deleted.')
+    ctx.check_dependents(VSWITCH, resource)  # first: a registered dependent answers with its specific code
     if resource['_addresses']:
         raise errors.dependency('DependencyViolation')
-    ctx.check_dependents(VSWITCH, resource)
     resource['Status'] = 'Pending'
     ctx.remove_later(VSWITCH, resource['VSwitchId'], ctx.delay('vpc.vswitch_deleting'))
     return {}
@@ -468,4 +469,4 @@ def list_tag_resources(ctx, params):
 
 
 def _id_field(kind):
-    return 'VpcId' if kind == VPC else 'VSwitchId'
+    return ID_FIELDS[kind]

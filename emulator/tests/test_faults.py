@@ -2,10 +2,12 @@
 
 import time
 
+import pytest
+
 from alibabacloud_tea_openapi.exceptions import ServerException, ThrottlingException
 
 from emulator.tests.conftest import sdk_error
-from emulator.tests.helpers import M, REGION, create_vpc, create_vswitch, delete_vpc, vpc_attribute, vpcs
+from emulator.tests.helpers import M, REGION, create_vpc, create_vswitch, delete_vpc, vpc_attribute, vpcs, vswitches
 
 
 def _outcomes(call, times):
@@ -157,3 +159,54 @@ def test_request_ids_differ_per_call_even_when_faulted(vpc, admin):
     assert first.request_id != second.request_id
     request = M.DescribeVpcsRequest(region_id=REGION)
     assert sdk_error(vpc.describe_vpcs, request).code == 'Throttling.User'
+
+
+# A lost response: the write is applied, then its answer never arrives.
+
+def test_a_lost_response_closes_the_connection_after_the_write_stands(vpc, admin):
+    admin.set_profile(lost_response={'rate': 1.0})
+    error = sdk_error(create_vpc, vpc, name='lost')
+    assert 'RemoteDisconnected' in repr(error) or 'closed' in str(error).lower()
+    admin.set_profile('fast')
+    found = vpcs(vpc).vpcs.vpc
+    assert [v.vpc_name for v in found] == ['lost']  # the write stood
+    entry = [e for e in admin.log() if e['action'] == 'CreateVpc'][-1]
+    assert (entry['status'], entry['fault'], entry['mutating']) == (200, 'lost_response', True)
+
+
+def test_a_lost_create_retried_with_its_client_token_answers_the_first_resource(vpc, admin):
+    admin.set_profile(lost_response={'rate': 1.0, 'actions': ['CreateVpc']})
+    sdk_error(create_vpc, vpc, client_token='lost-once')
+    admin.set_profile('fast')
+    again = create_vpc(vpc, client_token='lost-once')
+    assert vpcs(vpc).total_count == 1
+    assert again.vpc_id == vpcs(vpc).vpcs.vpc[0].vpc_id
+
+
+def test_reads_and_refused_writes_never_lose_their_response(vpc, admin):
+    created = create_vpc(vpc)
+    admin.set_profile(lost_response={'rate': 1.0})
+    assert vpcs(vpc).total_count == 1 and vpc_attribute(vpc, created.vpc_id).vpc_id == created.vpc_id
+    assert sdk_error(delete_vpc, vpc, 'vpc-doesnotexist0000000').code == 'InvalidVpcId.NotFound'
+
+
+def test_lost_response_rates_per_action(vpc, admin):
+    created = create_vpc(vpc)
+    admin.set_profile(lost_response={'actions': {'CreateVSwitch': 1.0}})
+    sdk_error(create_vswitch, vpc, created.vpc_id, '10.0.1.0/24')
+    assert create_vpc(vpc, cidr='10.1.0.0/16', name='kept').vpc_id  # CreateVpc: rate 0, answered
+    assert vswitches(vpc).total_count == 1
+
+
+def test_a_held_response_arrives_late(vpc, admin):
+    admin.set_profile(lost_response={'rate': 1.0, 'mode': 'hold', 'hold_s': 0.6})
+    started = time.monotonic()
+    created = create_vpc(vpc)
+    assert time.monotonic() - started >= 0.6
+    assert vpc_attribute(vpc, created.vpc_id).vpc_id == created.vpc_id
+
+
+def test_an_unknown_lost_response_mode_is_refused(admin):
+    with pytest.raises(Exception) as raised:
+        admin.set_profile(lost_response={'rate': 1.0, 'mode': 'vanish'})
+    assert 'lost_response.mode' in str(raised.value)

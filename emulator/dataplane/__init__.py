@@ -24,6 +24,7 @@ import traceback
 
 from emulator.core.runtime import Context, run_due_events
 from emulator.dataplane import hosts, images, network, podman, proxy
+from emulator.products import vpc_eip_nat
 
 INSTANCE = 'ecs.instance'
 DEFAULT_LISTENER_OFFSET = 18000
@@ -194,12 +195,19 @@ class DataPlane:
         vpcs = {}
         for vswitch in store.kind('vpc.vswitch').values():
             vpcs.setdefault(vswitch['VpcId'], []).append(vswitch['CidrBlock'])
-        public, self.public = {}, {}
+        public, egress, self.public = {}, {}, {}
         for instance in store.kind(INSTANCE).values():
-            if not instance['_releasing'] and instance.get('PublicIpAddress'):
-                public[instance['PublicIpAddress']] = instance['PrivateIpAddress']
-                self.public[instance['InstanceId']] = instance['PublicIpAddress']
-        egress = dict((private, address) for address, private in public.items())
+            if instance['_releasing']:
+                continue
+            private = instance['PrivateIpAddress']
+            address = instance.get('PublicIpAddress') or vpc_eip_nat.instance_eip(store, instance['InstanceId'])
+            if address:
+                public[address] = private
+                self.public[instance['InstanceId']] = address
+            # Out through the host's own public address or EIP, else an SNAT entry of a NAT gateway for it.
+            egress_address = address or vpc_eip_nat.snat_address(store, instance['VSwitchId'], private)
+            if egress_address:
+                egress[private] = egress_address
         return network.host_script(os.getpid(), vpcs, public, egress)
 
     def _apply_network(self, script):

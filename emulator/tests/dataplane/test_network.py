@@ -6,11 +6,12 @@ import functools
 import http.server
 import socket
 import threading
+import urllib.request
 
 import pytest
 
 from emulator.dataplane import network as world, podman
-from emulator.tests.dataplane.conftest import E, IMAGE, REGION, instances, ssh, status_of, wait_for
+from emulator.tests.dataplane.conftest import E, IMAGE, REGION, V, instances, ssh, status_of, wait_for
 
 
 
@@ -45,6 +46,17 @@ def reaches(address, port):
         socket.create_connection((address, port), timeout=3).close()
         return True
     except OSError:
+        return False
+
+
+def serves(address, port):
+    """Whether the host's web server (python3 -m http.server, in /) answers at address:port from this machine. This
+    machine's own way to the internet may accept any connection to an address the data plane does not map, so a
+    connection that opens proves nothing there: the answer does."""
+    try:
+        with urllib.request.urlopen('http://%s:%d/' % (address, port), timeout=3) as response:
+            return 'Directory listing' in response.read().decode(errors='replace')
+    except (OSError, ValueError):
         return False
 
 
@@ -177,3 +189,45 @@ def test_enterprise_groups_isolate_members_and_deny_outbound(plane, ecs, network
         region_id=REGION, security_group_id=isolated, permissions=[E.AuthorizeSecurityGroupEgressRequestPermissions(
             ip_protocol='tcp', port_range='%d/%d' % (port, port), dest_cidr_ip=world.SERVICES + '/32')]))
     wait_for('outbound rule', lambda: fetches(one, port) == 'packages', timeout=10)
+
+
+def test_an_eip_is_the_hosts_public_address_while_it_is_bound(plane, ecs, vpc, network, services):
+    port, seen = services
+    open_group = group(ecs, network, dict(port_range='5000/5000', source_cidr_ip='0.0.0.0/0'))
+    instance_id, private, none = boot(ecs, network, [open_group], ports=(5000,), name='eip-host')
+    assert none == '' and fetches(instance_id, port) is None
+    address = vpc.allocate_eip_address(V.AllocateEipAddressRequest(region_id=REGION, bandwidth='5',
+                                                                   internet_charge_type='PayByTraffic')).body
+    vpc.associate_eip_address(V.AssociateEipAddressRequest(region_id=REGION, allocation_id=address.allocation_id,
+                                                           instance_id=instance_id))
+    wait_for('reachable at the EIP', lambda: serves(address.eip_address, 5000), timeout=20)
+    assert fetches(instance_id, port) == 'packages'
+    assert seen[-1] == address.eip_address
+    assert not reaches(private, 5000)
+    vpc.unassociate_eip_address(V.UnassociateEipAddressRequest(region_id=REGION, allocation_id=address.allocation_id))
+    wait_for('unreachable once unbound', lambda: not serves(address.eip_address, 5000), timeout=20)
+    assert fetches(instance_id, port) is None
+
+
+def test_an_snat_entry_lets_its_vswitch_out_and_nobody_in(plane, ecs, vpc, network, services):
+    port, seen = services
+    open_group = group(ecs, network, dict(port_range='5000/5000', source_cidr_ip='0.0.0.0/0'))
+    instance_id, _, _ = boot(ecs, network, [open_group], ports=(5000,), name='snat-host')
+    gateway = vpc.create_nat_gateway(V.CreateNatGatewayRequest(
+        region_id=REGION, vpc_id=network['vpc_id'], v_switch_id=network['vswitch_id'], nat_type='Enhanced',
+        network_type='internet')).body
+    address = vpc.allocate_eip_address(V.AllocateEipAddressRequest(region_id=REGION)).body
+    wait_for('NAT gateway available', lambda: vpc.describe_nat_gateways(V.DescribeNatGatewaysRequest(
+        region_id=REGION, nat_gateway_id=gateway.nat_gateway_id)).body.nat_gateways.nat_gateway[0].status == 'Available')
+    vpc.associate_eip_address(V.AssociateEipAddressRequest(region_id=REGION, allocation_id=address.allocation_id,
+                                                           instance_id=gateway.nat_gateway_id, instance_type='Nat'))
+    assert fetches(instance_id, port) is None
+    entry = vpc.create_snat_entry(V.CreateSnatEntryRequest(
+        region_id=REGION, snat_table_id=gateway.snat_table_ids.snat_table_id[0], snat_ip=address.eip_address,
+        source_vswitch_id=network['vswitch_id'])).body
+    wait_for('out through the SNAT entry', lambda: fetches(instance_id, port) == 'packages', timeout=30)
+    assert seen[-1] == address.eip_address
+    assert not serves(address.eip_address, 5000)  # SNAT carries connections out, never in
+    vpc.delete_snat_entry(V.DeleteSnatEntryRequest(region_id=REGION, snat_table_id=gateway.snat_table_ids
+                                                   .snat_table_id[0], snat_entry_id=entry.snat_entry_id))
+    wait_for('no way out once the entry is gone', lambda: fetches(instance_id, port) is None, timeout=30)

@@ -4,8 +4,8 @@ This machine plays two parts. As the *controller* (Ansible, the tests) it stands
 it reaches an instance only at its public address (PublicIpAddress or a bound EIP, mapped 1:1 to the private address
 by DNAT), and its connections arrive there from ``CONTROLLER``, never from an address inside a vSwitch. The
 "internet" services it offers to instances (the stand-in package repository, the AMS zip) listen on ``SERVICES``;
-an instance reaches them only through its public address, a bound EIP, or an SNAT entry for its vSwitch (the
-connection arrives from that public address). As the VPC's *router* it forwards between the vSwitches of one VPC
+an instance reaches them only through its public address, a bound EIP, or an SNAT entry covering it (the
+connection arrives from that address). As the VPC's *router* it forwards between the vSwitches of one VPC
 without NAT (sources are kept, so security group rules on CIDRs and groups mean something) and drops traffic between
 VPCs. The ALB proxies and health checks in the emulator are inside the VPC: their sockets carry ``MARK`` and a source
 address of a vSwitch (``vpc_socket``).
@@ -13,9 +13,9 @@ address of a vSwitch (``vpc_socket``).
 Security groups are enforced in each host's own network namespace (``sg_script``, applied with nsenter), so traffic
 between hosts of one vSwitch, which never leaves its bridge, is filtered too.
 
-Everything on this machine is labelled: the nft table ``llemu_dp_<emulator pid>`` and the link ``llemu-inet`` (a bridge without ports)
-(alias ``lowlatency.emulator-pid=<pid>``, holding the two internet addresses); ``clean()`` removes those of emulators
-that no longer run.
+Everything on this machine is labelled: the nft table ``llemu_dp_<emulator pid>`` and the link ``llemu-inet`` (a
+bridge without ports, as this kernel has no dummy links; alias ``lowlatency.emulator-pid=<pid>``) holding the two
+internet addresses; ``clean()`` removes those of emulators that no longer run.
 """
 
 import ipaddress

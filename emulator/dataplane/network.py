@@ -105,8 +105,20 @@ def apply_host(script):
     _run('nft', '-f', '-', stdin=script)
 
 
+def _link_owner():
+    shown = _run('ip', '-o', 'link', 'show', LINK, check=False)
+    if shown.returncode != 0:
+        return None
+    owner = re.search(r'alias %s(\d+)' % re.escape(PID_ALIAS), shown.stdout)
+    return owner.group(1) if owner else ''
+
+
 def ensure_link(pid):
-    """The link with the internet addresses (replacing one a crashed or other emulator left)."""
+    """The link with the internet addresses: a running emulator's is shared (a test may start a second data plane),
+    one a dead emulator left is replaced."""
+    owner = _link_owner()
+    if owner and podman.alive(owner):
+        return
     _run('ip', 'link', 'del', LINK, check=False)
     _run('ip', 'link', 'add', LINK, 'type', 'bridge')  # no dummy module here; a bridge without ports serves
     _run('ip', 'link', 'set', LINK, 'alias', PID_ALIAS + str(pid))
@@ -126,12 +138,10 @@ def clean(pid=None, everything=False):
         if wanted(owner):
             _run('nft', 'delete', 'table', 'ip', table, check=False)
             removed.append('nft:' + table)
-    shown = _run('ip', '-o', 'link', 'show', LINK, check=False)
-    if shown.returncode == 0:
-        owner = re.search(r'alias %s(\d+)' % re.escape(PID_ALIAS), shown.stdout)
-        if wanted(owner.group(1) if owner else ''):
-            _run('ip', 'link', 'del', LINK, check=False)
-            removed.append('link:' + LINK)
+    owner = _link_owner()
+    if owner is not None and wanted(owner):
+        _run('ip', 'link', 'del', LINK, check=False)
+        removed.append('link:' + LINK)
     return removed
 
 

@@ -3,7 +3,7 @@
 import base64
 
 from emulator.dataplane import network as world, podman
-from emulator.tests.dataplane.conftest import (E, IMAGE, REGION, container_address, dataplane_view, ssh,
+from emulator.tests.dataplane.conftest import (E, IMAGE, QUOTAS, REGION, container_address, dataplane_view, ssh,
                                                status_of, wait_for)
 
 GREETING = '''#!/bin/sh
@@ -149,7 +149,7 @@ def test_the_marketplace_image_boots_hosts_with_ams_installed_and_enabled(plane,
 
 def test_a_host_ready_before_the_boot_delay_ends_lets_the_instance_run_on_time(plane, ecs, network):
     """With a profile delay, the host boots while the instance is Pending; Running then comes with the delay."""
-    plane.admin.set_profile(delays={'ecs.instance_pending': 600.0})
+    plane.admin.set_profile(delays={'ecs.instance_pending': 600.0}, quotas=QUOTAS)
     try:
         instance_id = run_instance(ecs, network, '', name='slow-boot')
         wait_for('host running', lambda: dataplane_view(plane)['instances'].get(instance_id, {}).get('state')
@@ -158,6 +158,6 @@ def test_a_host_ready_before_the_boot_delay_ends_lets_the_instance_run_on_time(p
         plane.admin.advance_clock(601)
         assert status_of(ecs, instance_id) == 'Running'  # nothing held: the host was there first
     finally:
-        plane.admin.set_profile('fast')
+        plane.admin.set_profile(quotas=QUOTAS)
     ecs.delete_instance(E.DeleteInstanceRequest(instance_id=instance_id, force=True))
     wait_for('container removed', lambda: container_state(instance_id) is None)

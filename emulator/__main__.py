@@ -113,8 +113,8 @@ def reset(args):
 
 
 def dataplane_clean(args):
-    from emulator.dataplane import podman
-    removed = podman.clean(everything=args.all)
+    from emulator.dataplane import network, podman
+    removed = podman.clean(everything=args.all) + network.clean(everything=args.all)
     print('emulator: removed %s' % (' '.join(removed) if removed else 'nothing'))
     return 0
 

@@ -23,7 +23,8 @@ import time
 import traceback
 
 from emulator.core.runtime import Context, run_due_events
-from emulator.dataplane import hosts, images, podman, proxy
+from emulator.dataplane import hosts, images, network, podman, proxy
+from emulator.products import vpc_eip_nat
 
 INSTANCE = 'ecs.instance'
 DEFAULT_LISTENER_OFFSET = 18000
@@ -41,6 +42,9 @@ class Host:
         self.busy = True
         self.error = None
         self.user_data = None   # None (not run), 'running', or the exit code
+        self.pid = None         # of the container's init: its network namespace
+        self.sg_wanted = None   # the nft script of its security groups (network.sg_script)
+        self.sg_applied = None  # (pid, script) last applied
 
     def view(self):
         return {'container': hosts.container_name(self.instance_id), 'network': self.network, 'address': self.address,
@@ -70,11 +74,16 @@ class DataPlane:
         self.stopping = threading.Event()
         self.thread = None
         self.generation = 0    # a reset or close starts a new one: work of an older one is undone
+        self._network_applied = None  # the host table's script as last applied
+        self.public = {}              # instance id -> its public address (PublicIpAddress or bound EIP)
 
     # Life cycle.
 
     def start(self):
         podman.podman('version', '--format', '{{.Client.Version}}')  # fail at start when podman is missing
+        network.clean()  # what crashed emulators left
+        network.ensure_link(os.getpid())
+        self._apply_network(network.host_script(os.getpid(), {}, {}, {}))
         self.thread = threading.Thread(target=self._loop, name='dataplane', daemon=True)
         self.thread.start()
         return self
@@ -87,6 +96,7 @@ class DataPlane:
         self._teardown()
         self.pool.shutdown(wait=True, cancel_futures=True)
         podman.clean(pid=os.getpid())  # a worker that was still inside `podman run` may have finished since
+        network.clean(pid=os.getpid())
 
     def reset(self):
         """Remove every container, network and proxy (the state was cleared): POST /_emulator/reset."""
@@ -103,6 +113,8 @@ class DataPlane:
             self.health.close()
             self.hosts.clear()
             podman.clean(pid=os.getpid())
+            if not self.stopping.is_set():
+                self._apply_network(network.host_script(os.getpid(), {}, {}, {}))
 
     def wake(self):
         self.wakeup.set()
@@ -143,9 +155,11 @@ class DataPlane:
                 store.save()
             wanted = self._wanted_hosts(store)
             listeners, targets = self._wanted_listeners(store)
+            host_script = self._wanted_network(store)
         with self.lock:
             if self.stopping.is_set() or generation != self.generation:
                 return  # closed, or reset since the state was read: that state is gone
+            self._apply_network(host_script)
             self._converge_hosts(wanted)
             self._converge_listeners(listeners)
             self.health.update(targets)
@@ -154,10 +168,17 @@ class DataPlane:
         plans = {}
         vswitches = store.kind('vpc.vswitch')
         key_pairs = store.kind('ecs.key_pair')
-        for instance in store.kind(INSTANCE).values():
-            if instance['_releasing']:
-                continue
+        groups = store.kind('ecs.security_group')
+        live = [i for i in store.kind(INSTANCE).values() if not i['_releasing']]
+        members = {}
+        for instance in live:
+            for group_id in instance['SecurityGroupIds']:
+                members.setdefault(group_id, []).append(instance['PrivateIpAddress'])
+        for instance in live:
             vswitch = vswitches.get(instance['VSwitchId']) or {}
+            own = [groups[g] for g in instance['SecurityGroupIds'] if g in groups]
+            rules = network.sg_script(own, members, instance['PrivateIpAddress'],
+                                      hosts.gateway(vswitch['CidrBlock'])) if vswitch.get('CidrBlock') else None
             key_pair = key_pairs.get('%s/%s' % (instance['_region'], instance['KeyPairName'])) or {}
             plans[instance['InstanceId']] = {
                 'InstanceId': instance['InstanceId'], 'Region': instance['_region'], 'HostName': instance['HostName'],
@@ -165,9 +186,40 @@ class DataPlane:
                 'PrivateIpAddress': instance['PrivateIpAddress'], 'ImageId': instance['ImageId'],
                 'PublicKey': key_pair.get('PublicKey', ''), 'UserData': instance['UserData'],
                 'running': instance['Status'] not in ('Stopping', 'Stopped'), 'host': instance.get('_host'),
-                'held': (instance.get('_held') or {}).get('status'),
+                'held': (instance.get('_held') or {}).get('status'), 'SecurityGroupRules': rules,
             }
         return plans
+
+    def _wanted_network(self, store):
+        """The host table's script: the VPCs' vSwitches, public addresses, and each host's way to the internet."""
+        vpcs = {}
+        for vswitch in store.kind('vpc.vswitch').values():
+            vpcs.setdefault(vswitch['VpcId'], []).append(vswitch['CidrBlock'])
+        public, egress, self.public = {}, {}, {}
+        for instance in store.kind(INSTANCE).values():
+            if instance['_releasing']:
+                continue
+            private = instance['PrivateIpAddress']
+            address = instance.get('PublicIpAddress') or vpc_eip_nat.instance_eip(store, instance['InstanceId'])
+            if address:
+                public[address] = private
+                self.public[instance['InstanceId']] = address
+            # Out through the host's own public address or EIP, else an SNAT entry of a NAT gateway for it.
+            egress_address = address or vpc_eip_nat.snat_address(store, instance['VSwitchId'], private)
+            if egress_address:
+                egress[private] = egress_address
+        return network.host_script(os.getpid(), vpcs, public, egress)
+
+    def _apply_network(self, script):
+        if script != self._network_applied:
+            network.apply_host(script)
+            self._network_applied = script
+
+    def _apply_sg(self, host):
+        """Put the host's security group rules in place when they (or its network namespace) changed."""
+        if host.pid and host.sg_wanted and host.sg_applied != (host.pid, host.sg_wanted):
+            network.apply_sg(host.pid, host.sg_wanted)
+            host.sg_applied = (host.pid, host.sg_wanted)
 
     def _converge_hosts(self, wanted):
         for instance_id, host in list(self.hosts.items()):
@@ -175,16 +227,21 @@ class DataPlane:
                 self._submit(host, 'removing', self._remove, host)
         for instance_id, plan in wanted.items():
             host = self.hosts.get(instance_id)
+            if host is not None:
+                host.sg_wanted = plan['SecurityGroupRules']
             if host is None and not plan['running']:
                 if plan['held'] or plan['host'] != 'Stopped':
                     self._settle(instance_id, 'Stopped')  # never started here: nothing to boot until it starts
             elif host is None:
                 host = Host(instance_id, plan['Region'], hosts.network_name(plan['VSwitchId']),
                             plan['PrivateIpAddress'], plan['ImageId'])
+                host.sg_wanted = plan['SecurityGroupRules']
                 self.hosts[instance_id] = host
                 self._submit(host, 'booting', self._boot, host, plan)
             elif host.busy or host.state == 'failed':
                 continue
+            elif host.state == 'running' and host.sg_wanted and host.sg_applied != (host.pid, host.sg_wanted):
+                self._submit(host, 'running', self._apply_sg, host)
             elif plan['running'] and host.state == 'stopped':
                 self._submit(host, 'starting', self._start, host)
             elif not plan['running'] and host.state == 'running':
@@ -217,7 +274,7 @@ class DataPlane:
         if not plan['CidrBlock']:
             raise podman.PodmanError('vSwitch %s is gone' % plan['VSwitchId'])
         host.image = images.resolve(self.image_map, plan['ImageId'], self.standins)
-        hosts.boot(plan, host.image)
+        hosts.boot(plan, host.image, started=functools.partial(self._started, host))
         host.state = 'running'
         self._settle(host.instance_id, 'Running')
         if plan['UserData']:
@@ -237,8 +294,13 @@ class DataPlane:
             host.user_data = None
             self._console(host, 'emulator data plane: the user data could not run: %s\n' % error)
 
+    def _started(self, host):
+        """The container runs (systemd still booting): its security groups apply before any service listens."""
+        host.pid = hosts.pid(host.instance_id)
+        self._apply_sg(host)
+
     def _start(self, host):
-        hosts.start(host.instance_id)
+        hosts.start(host.instance_id, started=functools.partial(self._started, host))
         host.state = 'running'
         self._settle(host.instance_id, 'Running')
 
@@ -286,8 +348,11 @@ class DataPlane:
     def _wanted_listeners(self, store):
         groups = store.kind('alb.servergroup')
         certificates = store.kind('cas.certificate')
+        balancers = store.kind('alb.loadbalancer')
+        vswitches = store.kind('vpc.vswitch')
         listeners, targets = {}, {}
         for listener in store.kind('alb.listener').values():
+            sources = self._balancer_sources(balancers.get(listener['LoadBalancerId']), vswitches)
             group_ids = [t['ServerGroupId'] for a in listener['DefaultActions']
                          for t in a['ForwardGroupConfig']['ServerGroupTuples']]
             backends = []
@@ -301,7 +366,7 @@ class DataPlane:
                         continue
                     key = (group_id, server['ServerId'], server['Port'])
                     if config['HealthCheckEnabled']:
-                        targets[key] = (server['ServerIp'], server['Port'], dict(config), group['Protocol'])
+                        targets[key] = (server['ServerIp'], server['Port'], dict(config), group['Protocol'], sources)
                     if server['Status'] == 'Available' and server['Weight'] > 0:
                         backends.append(key + (server['ServerIp'], server['Weight'], group['Protocol'] == 'HTTPS',
                                                config['HealthCheckEnabled']))
@@ -315,8 +380,18 @@ class DataPlane:
             listeners[listener['ListenerId']] = {
                 'protocol': listener['ListenerProtocol'], 'port': listener['ListenerPort'], 'certificate': certificate,
                 'idle_timeout': listener['IdleTimeout'], 'request_timeout': listener['RequestTimeout'],
-                'load_balancer': listener['LoadBalancerId'], 'backends': backends}
+                'load_balancer': listener['LoadBalancerId'], 'backends': backends, 'sources': sources}
         return listeners, targets
+
+    @staticmethod
+    def _balancer_sources(balancer, vswitches):
+        """The addresses the load balancer's connections to backends come from: its vSwitches' first, then the
+        other vSwitches of its VPC (an address exists on this machine once a host of that vSwitch booted)."""
+        if balancer is None:
+            return ()
+        own = [z['VSwitchId'] for z in balancer['Zones']]
+        others = sorted(i for i, v in vswitches.items() if v['VpcId'] == balancer['VpcId'] and i not in own)
+        return tuple(hosts.gateway(vswitches[i]['CidrBlock']) for i in own + others if i in vswitches)
 
     def local_port(self, listener_port):
         return self.listener_ports.get(listener_port, listener_port + self.listener_offset)
@@ -382,6 +457,8 @@ class DataPlane:
                 health.setdefault(group_id, []).append({'server_id': server_id, 'port': port, 'address': target.address,
                                                         'status': target.status, 'reason': target.reason})
             return {'enabled': True, 'driver': 'podman', 'pid': os.getpid(),
-                    'instances': dict((i, h.view()) for i, h in self.hosts.items()),
+                    'instances': dict((i, dict(h.view(), public_address=self.public.get(i, '')))
+                                      for i, h in self.hosts.items()),
                     'listeners': listeners, 'listener_errors': dict(self.listener_errors), 'health': health,
-                    'image_map': ['%s=%s' % pair for pair in self.image_map], 'time': time.time()}
+                    'image_map': ['%s=%s' % pair for pair in self.image_map], 'time': time.time(),
+                    'internet': {'controller': network.CONTROLLER, 'services': network.SERVICES}}

@@ -45,7 +45,7 @@ def container_name(instance_id):
     return 'llemu-' + instance_id
 
 
-def boot(plan, image):
+def boot(plan, image, started=None):
     """Start the host and wait for systemd and sshd; install the key pair's public key for root."""
     name = container_name(plan['InstanceId'])
     network = network_name(plan['VSwitchId'])
@@ -57,6 +57,8 @@ def boot(plan, image):
     podman.remove(name)  # a leftover of a crashed run with the same instance id
     podman.run_host(name, plan['HostName'], network, plan['PrivateIpAddress'], image,
                     {'lowlatency.emulator-instance': plan['InstanceId']})
+    if started:
+        started()
     wait_ready(name)
     if plan['PublicKey']:
         podman.exec_in(name, 'sh', '-c', 'mkdir -p -m 700 /root/.ssh && cat >> /root/.ssh/authorized_keys && '
@@ -64,11 +66,18 @@ def boot(plan, image):
     wait_ssh(name)
 
 
-def start(instance_id):
+def start(instance_id, started=None):
     name = container_name(instance_id)
     podman.podman('start', name)
+    if started:
+        started()
     wait_ready(name)
     wait_ssh(name)
+
+
+def pid(instance_id):
+    """The pid of the container's init (its network namespace is the host's)."""
+    return int(podman.podman('container', 'inspect', '-f', '{{.State.Pid}}', container_name(instance_id)).stdout)
 
 
 def stop(instance_id):

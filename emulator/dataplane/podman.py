@@ -95,7 +95,7 @@ def exists(name):
     return podman('container', 'exists', name, check=False).returncode == 0
 
 
-def _alive(pid):
+def alive(pid):
     try:
         os.kill(int(pid), 0)
     except (ValueError, ProcessLookupError):
@@ -120,7 +120,7 @@ def clean(pid=None, everything=False):
     """Remove the data plane's containers, then its networks: of emulator ``pid``, or of emulators no longer
     running, or (``everything``) all of them. Returns the names removed."""
     def wanted(owner):
-        return everything or (owner == str(pid) if pid is not None else not _alive(owner))
+        return everything or (owner == str(pid) if pid is not None else not alive(owner))
     containers = [name for name, owner in owned('container') if wanted(owner)]
     if containers:
         podman('rm', '-f', '-t', '0', *containers, check=False)

@@ -21,6 +21,8 @@ import ssl
 import tempfile
 import threading
 
+from emulator.dataplane import network
+
 HEAD_LIMIT = 64 * 1024
 HOP_HEADERS = ('connection', 'keep-alive', 'proxy-connection')
 
@@ -28,18 +30,19 @@ HOP_HEADERS = ('connection', 'keep-alive', 'proxy-connection')
 class Target:
     """One backend's health: its check configuration and the verdict so far."""
 
-    def __init__(self, address, port, config, protocol):
+    def __init__(self, address, port, config, protocol, sources=()):
         self.address, self.port, self.config, self.protocol = address, port, config, protocol
-        self.spec = self.identity(address, port, config, protocol)
+        self.sources = sources  # the load balancer's addresses in the VPC (network.vpc_socket)
+        self.spec = self.identity(address, port, config, protocol, sources)
         self.status, self.reason = 'Initial', None
         self.successes = self.failures = 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     @staticmethod
-    def identity(address, port, config, protocol):
+    def identity(address, port, config, protocol, sources=()):
         """What a target is checked with: a change of any of it starts a new target."""
-        return (address, port, repr(sorted(config.items())), protocol)
+        return (address, port, repr(sorted(config.items())), protocol, sources)
 
     def _run(self):
         while not self.stop.wait(self.config['HealthCheckInterval'] if self.successes or self.failures else 0.2):
@@ -58,26 +61,24 @@ class Target:
         config = self.config
         port = config['HealthCheckConnectPort'] or self.port
         timeout = config['HealthCheckTimeout']
+        try:
+            sock = network.vpc_socket(self.address, port, timeout, self.sources)
+        except socket.timeout:
+            return {'ReasonCode': 'CONNECT_TIMEOUT'}
+        except OSError:
+            return {'ReasonCode': 'CONNECT_FAILED'}
         if config['HealthCheckProtocol'] in ('TCP', 'gRPC'):
-            try:
-                socket.create_connection((self.address, port), timeout=timeout).close()
-                return None
-            except socket.timeout:
-                return {'ReasonCode': 'CONNECT_TIMEOUT'}
-            except OSError:
-                return {'ReasonCode': 'CONNECT_FAILED'}
-        if config['HealthCheckProtocol'] == 'HTTPS':
-            connection = http.client.HTTPSConnection(self.address, port, timeout=timeout,
-                                                     context=ssl._create_unverified_context())
-        else:
-            connection = http.client.HTTPConnection(self.address, port, timeout=timeout)
+            sock.close()
+            return None
+        connection = http.client.HTTPConnection(self.address, port, timeout=timeout)
         try:
             try:
-                connection.connect()
-            except socket.timeout:
-                return {'ReasonCode': 'CONNECT_TIMEOUT'}
-            except OSError:
+                if config['HealthCheckProtocol'] == 'HTTPS':
+                    sock = ssl._create_unverified_context().wrap_socket(sock, server_hostname=self.address)
+            except (OSError, ssl.SSLError):
+                sock.close()
                 return {'ReasonCode': 'CONNECT_FAILED'}
+            connection.sock = sock  # http.client sends on it as if it had connected itself
             headers = {'Host': config['HealthCheckHost'] or self.address, 'User-Agent': 'ALB-HealthCheck (emulator)'}
             try:
                 connection.request(config['HealthCheckMethod'], config['HealthCheckPath'], headers=headers)
@@ -186,7 +187,7 @@ class ListenerProxy:
                 return
             address, port, secure = chosen
             try:
-                backend = socket.create_connection((address, port), timeout=5)
+                backend = network.vpc_socket(address, port, 5, self.spec.get('sources', ()))
                 if secure:
                     backend = ssl._create_unverified_context().wrap_socket(backend, server_hostname=address)
             except OSError:

@@ -395,6 +395,23 @@ def modify_security_group_attribute(ctx, params):
     return {}
 
 
+@ecs.action('ModifySecurityGroupPolicy')
+def modify_security_group_policy(ctx, params):
+    group = _group_or_404(ctx, params['SecurityGroupId'])
+    policy = (params.text('InnerAccessPolicy') or '').capitalize()
+    if not policy:
+        raise ApiError('MissingParameter', 'The input parameter "InnerAccessPolicy" that is mandatory for processing '
+                       'this request is not supplied.')
+    if policy not in ('Accept', 'Drop'):
+        raise errors.invalid_parameter('The specified InnerAccessPolicy is not valid.')
+    # Enterprise groups isolate their members, always (the operation's documentation).
+    if group['SecurityGroupType'] == 'enterprise':
+        raise ApiError('OperationDenied', 'The internal access policy of an enterprise security group cannot be '
+                       'modified.', 403)
+    group['InnerAccessPolicy'] = policy
+    return {}
+
+
 @ecs.action('DeleteSecurityGroup')
 def delete_security_group(ctx, params):
     group = _group_or_404(ctx, params['SecurityGroupId'])
@@ -498,6 +515,9 @@ def _peer(ctx, rule, group, direction):
                        % (direction.cidr, direction.group, direction.prefix_list))
     if cidr:
         return cidr, '', str(_cidr(cidr, 'Invalid%s.Malformed' % direction.cidr, direction.cidr))
+    if group['SecurityGroupType'] == 'enterprise':  # enterprise groups authorize CIDRs and prefix lists only
+        raise ApiError('OperationDenied', 'An enterprise security group does not support rules that reference a '
+                       'security group.', 403)
     if peer_group == group['SecurityGroupId']:
         raise ApiError('InvalidParamter.Conflict', 'The specified SecurityGroupId should be different from the %s.' % direction.group, 403)
     other = find_security_group(ctx, peer_group)

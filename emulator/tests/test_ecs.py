@@ -259,6 +259,30 @@ def test_rules_between_groups(ecs, vpc, network, group):
     ecs.delete_security_group(E.DeleteSecurityGroupRequest(region_id=REGION, security_group_id=peer))
 
 
+def inner_policy(client, group_id):
+    return client.describe_security_group_attribute(E.DescribeSecurityGroupAttributeRequest(
+        region_id=REGION, security_group_id=group_id)).body.inner_access_policy
+
+
+def test_inner_access_policy(ecs, network, group, admin):
+    assert inner_policy(ecs, group) == 'Accept'
+    ecs.modify_security_group_policy(E.ModifySecurityGroupPolicyRequest(
+        region_id=REGION, security_group_id=group, inner_access_policy='drop'))
+    assert inner_policy(ecs, group) == 'Drop'
+    enterprise = create_group(ecs, network[0], 'isolated', security_group_type='enterprise')
+    assert inner_policy(ecs, enterprise) == 'Drop'
+    since = admin.marker()
+    assert error_of(ecs.modify_security_group_policy, E.ModifySecurityGroupPolicyRequest(
+        region_id=REGION, security_group_id=enterprise, inner_access_policy='Accept')) == ('OperationDenied', 403)
+    assert error_of(ecs.modify_security_group_policy, E.ModifySecurityGroupPolicyRequest(
+        region_id=REGION, security_group_id=group, inner_access_policy='Open')) == ('InvalidParameter', 400)
+    # Enterprise groups authorize addresses, never groups.
+    assert error_of(authorize, ecs, enterprise, E.AuthorizeSecurityGroupRequestPermissions(
+        ip_protocol='tcp', port_range='22/22', source_group_id=group)) == ('OperationDenied', 403)
+    assert (inner_policy(ecs, enterprise), inner_policy(ecs, group), rules(ecs, enterprise)) == ('Drop', 'Drop', [])
+    assert admin.counts(since=since)['mutating_succeeded'] == 0
+
+
 @pytest.mark.parametrize('rule, expected', [
     (dict(ip_protocol='sctp', port_range='1/2', source_cidr_ip='10.0.0.0/8'), ('InvalidIpProtocol.ValueNotSupported', 400)),
     (dict(ip_protocol='tcp', port_range='22', source_cidr_ip='10.0.0.0/8'), ('InvalidIpProtocol.Malformed', 400)),

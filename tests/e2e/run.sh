@@ -28,9 +28,17 @@ standins=$cache/standins
 work=$(mktemp -d)
 logs=${E2E_LOGS:-$work}  # E2E_LOGS=DIR keeps the playbooks' output
 mkdir -p "$logs"
-serve_port=""
+serve_port="" services=""
+
+# admin PATH EXPRESSION [CURL_OPTION...]: a Python EXPRESSION of `d`, the emulator admin API's JSON answer at PATH.
+admin() {
+  local path=$1 expression=$2
+  shift 2
+  curl -sf "$@" "$EMULATOR_ADMIN_URL/$path" | python3 -c "import json, sys; d = json.load(sys.stdin); print($expression)"
+}
+
 cleanup() {
-  [[ -z $serve_port ]] || "$top/tests/standins/serve.sh" stop "$standins" 0.0.0.0 "$serve_port" || true
+  [[ -z $serve_port ]] || "$top/tests/standins/serve.sh" stop "$standins" "$services" "$serve_port" || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -46,11 +54,12 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$AMS_LOCAL_NAME.exa
   -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 sizes=(-e deployment_origin_desired_capacity=1 -e deployment_edge_desired_capacity=1)
 
-# The stand-in mongodb-org repository, on every address of this machine: the MongoDB host reaches it at its
-# vSwitch's gateway (the third-last address of the first vSwitch, 10.20.1.253), which exists once the host boots.
-serve_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])')
-"$top/tests/standins/serve.sh" start "$standins" 0.0.0.0 "$serve_port" >/dev/null
-export AMS_LOCAL_STANDINS_URL=http://10.20.1.253:$serve_port/repo
+# The stand-in mongodb-org repository on the data plane's "internet" services address: the MongoDB host reaches it
+# only through its public address (access mode public), as it would reach repo.mongodb.org.
+services=$(admin dataplane 'd["internet"]["services"]')
+serve_port=$(python3 -c 'import socket, sys; s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' "$services")
+"$top/tests/standins/serve.sh" start "$standins" "$services" "$serve_port" >/dev/null
+export AMS_LOCAL_STANDINS_URL=http://$services:$serve_port/repo
 
 verbosity=()
 [[ $E2E_MODE == test ]] && verbosity=(-vvv)
@@ -74,13 +83,6 @@ fail() {
   exit 1
 }
 
-# admin PATH EXPRESSION [CURL_OPTION...]: a Python EXPRESSION of `d`, the emulator admin API's JSON answer at PATH.
-admin() {
-  local path=$1 expression=$2
-  shift 2
-  curl -sf "$@" "$EMULATOR_ADMIN_URL/$path" | python3 -c "import json, sys; d = json.load(sys.stdin); print($expression)"
-}
-
 # The resources in the emulator's state, by kind, but for its bookkeeping (core.*, such as the asynchronous jobs'
 # history ListAsynJobs reads) and the account's own DNS domain example.com, which Alidns seeds on first use.
 resources() {
@@ -95,6 +97,29 @@ print(" ".join("%s:%s" % (kind, ",".join(ids)) for kind, ids in left if ids))'
 
 run site-first.log site.yml || fail "site.yml failed"
 run verify.log verify.yml || fail "verify.yml failed"
+
+# Under the enforced security groups (the data plane's strict world): the AMS nodes reach each other on 5000 and 5080
+# (their basic group's inner access); this machine, on the internet, reaches neither 27017 at the MongoDB host's
+# public address nor any private address.
+reaches() {  # reaches [CONTAINER] ADDRESS PORT: whether a TCP connection opens (from CONTAINER, else from here)
+  local probe='import socket, sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3).close()'
+  if [[ $# -eq 3 ]]; then podman exec "$1" python3 -c "$probe" "$2" "$3" 2>/dev/null; else python3 -c "$probe" "$1" "$2" 2>/dev/null; fi
+}
+read -r -a nodes <<< "$(admin dataplane '" ".join(h["container"] + "," + h["address"] for h in d["instances"].values() if "ams" in h["image"])')"
+read -r mongodb_private mongodb_public <<< "$(admin dataplane '" ".join(h["address"] + " " + h["public_address"] for h in d["instances"].values() if "ams" not in h["image"])')"
+[[ ${#nodes[@]} -ge 2 && -n $mongodb_public ]] || fail "expected two AMS nodes and a MongoDB host with a public address: ${nodes[*]} $mongodb_private $mongodb_public"
+for source in "${nodes[@]}"; do
+  for target in "${nodes[@]}"; do
+    [[ $source == "$target" ]] && continue
+    for port in 5000 5080; do
+      reaches "${source%,*}" "${target#*,}" "$port" || fail "AMS node ${source%,*} does not reach ${target#*,}:$port"
+    done
+  done
+done
+if reaches "$mongodb_public" 27017; then fail "27017 of the MongoDB host is open to the internet ($mongodb_public)"; fi
+if reaches "$mongodb_private" 22; then fail "this machine reaches the MongoDB host's private address $mongodb_private"; fi
+reaches "$mongodb_public" 22 || fail "SSH to the MongoDB host's public address $mongodb_public is closed to the admin address"
+echo "e2e: security groups enforced: nodes reach each other on 5000/5080; 27017 closed to the internet; private addresses unreachable from here"
 
 if [[ $E2E_MODE == test ]]; then
   # verify.yml notices a node that is down: AMS stopped on one node fails it (with a short wait), started again

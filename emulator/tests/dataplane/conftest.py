@@ -24,6 +24,7 @@ V = sdk_models('vpc')
 E = sdk_models('ecs')
 REGION = 'cn-hangzhou'
 IMAGE = 'debian_12_6_x64_20G_alibase_20240819.vhd'
+QUOTAS = {'vpc.vpcs_per_region': 50}  # each test makes its own VPC (a profile a test sets keeps them)
 
 
 def wait_for(what, probe, timeout=90, interval=0.3):
@@ -62,6 +63,7 @@ def plane(tmp_path_factory):
                              extra_args=['--data-plane', 'podman', '--listener-port-offset', str(offset)])
     server.listener_offset = offset
     server.start(timeout=60)
+    server.admin.set_profile(quotas=QUOTAS)
     yield server
     # the data plane removes everything at shutdown; give it the time several containers take
     server.process.terminate()

@@ -2,8 +2,8 @@
 
 import base64
 
-from emulator.dataplane import podman
-from emulator.tests.dataplane.conftest import (E, IMAGE, REGION, container_address, dataplane_view, ssh,
+from emulator.dataplane import network as world, podman
+from emulator.tests.dataplane.conftest import (E, IMAGE, QUOTAS, REGION, container_address, dataplane_view, ssh,
                                                status_of, wait_for)
 
 GREETING = '''#!/bin/sh
@@ -16,11 +16,12 @@ exit 3
 '''
 
 
-def run_instance(ecs, network, user_data, key_pair_name=None, name='dataplane-test'):
+def run_instance(ecs, network, user_data, key_pair_name=None, name='dataplane-test', bandwidth=0):
     request = E.RunInstancesRequest(
         region_id=REGION, image_id=IMAGE, instance_type='ecs.g7.large', v_switch_id=network['vswitch_id'],
         security_group_id=network['security_group_id'], instance_name=name, host_name=name,
-        key_pair_name=key_pair_name, user_data=base64.b64encode(user_data.encode()).decode())
+        key_pair_name=key_pair_name, user_data=base64.b64encode(user_data.encode()).decode(),
+        internet_max_bandwidth_out=bandwidth)
     return ecs.run_instances(request).body.instance_id_sets.instance_id_set[0]
 
 
@@ -45,7 +46,11 @@ def test_an_instance_is_a_host_at_its_private_address_with_its_key_and_user_data
     key_path, public_key = key_pair
     ecs.import_key_pair(E.ImportKeyPairRequest(region_id=REGION, key_pair_name='dataplane-key',
                                                public_key_body=public_key))
-    instance_id = run_instance(ecs, network, GREETING, key_pair_name='dataplane-key')
+    ecs.authorize_security_group(E.AuthorizeSecurityGroupRequest(
+        region_id=REGION, security_group_id=network['security_group_id'], permissions=[
+            E.AuthorizeSecurityGroupRequestPermissions(ip_protocol='tcp', port_range='22/22',
+                                                       source_cidr_ip=world.CONTROLLER + '/32')]))
+    instance_id = run_instance(ecs, network, GREETING, key_pair_name='dataplane-key', bandwidth=1)
     # Running only once the host runs: no earlier than the container.
     assert status_of(ecs, instance_id) in ('Pending', 'Starting')
     wait_for('Running', lambda: status_of(ecs, instance_id) == 'Running')
@@ -54,14 +59,17 @@ def test_an_instance_is_a_host_at_its_private_address_with_its_key_and_user_data
     assert address.startswith(network['cidr'].rsplit('.', 1)[0] + '.')
     assert container_address('llemu-' + instance_id, 'llemu-' + network['vswitch_id']) == address
     assert dataplane_view(plane)['instances'][instance_id]['address'] == address
+    public = ecs.describe_instance_attribute(E.DescribeInstanceAttributeRequest(instance_id=instance_id)).body \
+        .public_ip_address.ip_address[0]
 
     text = wait_for('user data output in the console', lambda: 'finished with exit code' in console(ecs, instance_id)
                     and console(ecs, instance_id))
     assert 'hello from user data on dataplane-test' in text
     assert 'finished with exit code 0' in text
 
-    # The key pair lets root in over ssh at the private address; the user data ran once, as root.
-    done = wait_for('ssh', lambda: ssh(key_path, address, 'cat /root/user-data-ran; id -u; '
+    # The key pair lets root in over ssh at the public address (the group opens 22 to the controller); the user
+    # data ran once, as root.
+    done = wait_for('ssh', lambda: ssh(key_path, public, 'cat /root/user-data-ran; id -u; '
                                        'cat /var/log/cloud-init-output.log').stdout)
     lines = done.splitlines()
     assert lines[:2] == ['ran', '0']
@@ -74,7 +82,7 @@ def test_an_instance_is_a_host_at_its_private_address_with_its_key_and_user_data
     ecs.start_instance(E.StartInstanceRequest(instance_id=instance_id))
     wait_for('Running again', lambda: status_of(ecs, instance_id) == 'Running')
     assert container_state(instance_id) == 'running'
-    again = wait_for('ssh after start', lambda: ssh(key_path, address, 'cat /root/user-data-ran').stdout)
+    again = wait_for('ssh after start', lambda: ssh(key_path, public, 'cat /root/user-data-ran').stdout)
     assert again.splitlines() == ['ran']
 
     ecs.delete_instance(E.DeleteInstanceRequest(instance_id=instance_id, force=True))
@@ -141,7 +149,7 @@ def test_the_marketplace_image_boots_hosts_with_ams_installed_and_enabled(plane,
 
 def test_a_host_ready_before_the_boot_delay_ends_lets_the_instance_run_on_time(plane, ecs, network):
     """With a profile delay, the host boots while the instance is Pending; Running then comes with the delay."""
-    plane.admin.set_profile(delays={'ecs.instance_pending': 600.0})
+    plane.admin.set_profile(delays={'ecs.instance_pending': 600.0}, quotas=QUOTAS)
     try:
         instance_id = run_instance(ecs, network, '', name='slow-boot')
         wait_for('host running', lambda: dataplane_view(plane)['instances'].get(instance_id, {}).get('state')
@@ -150,6 +158,6 @@ def test_a_host_ready_before_the_boot_delay_ends_lets_the_instance_run_on_time(p
         plane.admin.advance_clock(601)
         assert status_of(ecs, instance_id) == 'Running'  # nothing held: the host was there first
     finally:
-        plane.admin.set_profile('fast')
+        plane.admin.set_profile(quotas=QUOTAS)
     ecs.delete_instance(E.DeleteInstanceRequest(instance_id=instance_id, force=True))
     wait_for('container removed', lambda: container_state(instance_id) is None)

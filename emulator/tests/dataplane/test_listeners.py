@@ -7,7 +7,7 @@ import urllib.error
 import urllib.request
 
 from emulator.dataplane import podman
-from emulator.tests.dataplane.conftest import V, REGION, dataplane_view, status_of, wait_for
+from emulator.tests.dataplane.conftest import E, V, REGION, dataplane_view, status_of, wait_for
 from emulator.tests.dataplane.test_instances import run_instance
 from emulator.tests import web_backend
 from emulator.tests.test_alb import A, create_group, create_lb, create_listener, health_check
@@ -62,6 +62,11 @@ def test_a_listener_forwards_to_healthy_members_only(plane, ecs, vpc, network):
     alb.add_servers_to_server_group(A.AddServersToServerGroupRequest(server_group_id=group_id, servers=[
         A.AddServersToServerGroupRequestServers(server_id=i, server_type='Ecs', port=8080) for i in members]))
     listener_id = create_listener(alb, lb_id, group_id, 80).listener_id
+    # The load balancer reaches its backends from its vSwitches: the members' group opens 8080 to them.
+    plane.client('ecs').authorize_security_group(E.AuthorizeSecurityGroupRequest(
+        region_id=REGION, security_group_id=network['security_group_id'], permissions=[
+            E.AuthorizeSecurityGroupRequestPermissions(ip_protocol='tcp', port_range='8080/8080', source_cidr_ip=cidr)
+            for cidr in (network['cidr'], '192.168.250.0/24')]))
 
     cas = plane.client('cas', region_header=True)
     cert_pem, key_text, _ = pair()

@@ -15,7 +15,9 @@ def hosts_of(instance_ids):
     for name, _ in podman.owned('container'):
         instance_id = name[len('llemu-'):]
         if instance_id in instance_ids:
-            found[instance_id] = podman.podman('container', 'inspect', '-f', '{{.State.Status}}', name).stdout.strip()
+            done = podman.podman('container', 'inspect', '-f', '{{.State.Status}}', name, check=False)
+            if done.returncode == 0:  # not removed since it was listed
+                found[instance_id] = done.stdout.strip()
     return found
 
 

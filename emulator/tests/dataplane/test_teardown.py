@@ -44,9 +44,12 @@ def test_dataplane_clean_removes_what_a_killed_emulator_left(tmp_path):
         os.kill(pid, signal.SIGKILL)
         crashed.process.wait(10)
         assert made_by(pid) == sorted(['llemu-' + instance_id, 'llemu-' + vswitch_id])
+        table = 'llemu_dp_%d' % pid
+        assert table in subprocess.run(['nft', 'list', 'tables'], capture_output=True, text=True).stdout
         done = subprocess.run([sys.executable, '-m', 'emulator', 'dataplane-clean'], cwd=REPOSITORY,
                               capture_output=True, text=True, timeout=120, check=True)
         assert 'llemu-' + instance_id in done.stdout
         assert made_by(pid) == []
+        assert table not in subprocess.run(['nft', 'list', 'tables'], capture_output=True, text=True).stdout
     finally:
         podman.clean(pid=crashed.process.pid)

@@ -80,6 +80,8 @@ refused bad-scale-group.log scale.yml -e '{"scale": {"egde": {"desired_capacity"
 refused bad-scale-size.log scale.yml -e '{"scale": {"edge": {"desired_capacity": 9}}}' 'it needs min <= desired <= max'
 refused bad-scale-type.log scale.yml -e '{"scale": {"origin": {"max_size": "lots"}}}' 'whole numbers from 0 to 2000'
 refused bad-admin-cidr.log infra.yml -e deployment_admin_cidr=0.0.0.0/0 'not the internet'
+refused bad-access-mode.log infra.yml -e deployment_access_mode=open 'must be one of: public'
+refused bad-bandwidth.log infra.yml -e deployment_mongodb_bandwidth_out=0 'deployment_mongodb_bandwidth_out 1 to 100'
 refused bad-vswitch.log infra.yml -e '{"deployment_vswitch_cidrs": ["10.20.1.0/24", "10.99.2.0/24"]}' \
   'The network does not fit together'
 refused bad-sizes.log cluster.yml -e deployment_origin_min_size=3 'The origin group needs'

@@ -23,6 +23,9 @@ VPC = 'vpc.vpc'
 VSWITCH = 'vpc.vswitch'
 TAGGABLE = {'VPC': VPC, 'VSWITCH': VSWITCH}  # ResourceType -> kind; vpc_eip_nat.py adds EIP and NATGATEWAY
 ID_FIELDS = {VPC: 'VpcId', VSWITCH: 'VSwitchId'}
+# DescribeVpcs' lists of other resources: view key -> function(ctx, vpc_id) -> their ids. vpc_eip_nat.py (which
+# imports this module, so it cannot be imported here) adds NatGatewayIds.
+MEMBER_IDS = {}
 DEFAULT_VPC_CIDR = '172.16.0.0/12'
 VPC_MASKS = range(8, 29)
 VSWITCH_MASKS = range(16, 30)
@@ -161,6 +164,11 @@ def _tags_of(resource):
     return {'Tag': tags.as_list(resource)}
 
 
+def _member_ids(ctx, key, vpc_id):
+    found = MEMBER_IDS.get(key)
+    return found(ctx, vpc_id) if found else []
+
+
 def _vpc_view(ctx, resource):
     return {
         'VpcId': resource['VpcId'], 'VpcName': resource['VpcName'], 'Description': resource['Description'],
@@ -171,7 +179,7 @@ def _vpc_view(ctx, resource):
         'DhcpOptionsSetStatus': '', 'DnsHostnameStatus': 'DISABLED',
         'VSwitchIds': {'VSwitchId': [v['VSwitchId'] for v in _vswitches_of(ctx, resource['VpcId'])]},
         'RouterTableIds': {'RouterTableIds': [resource['RouteTableId']]},
-        'NatGatewayIds': {'NatGatewayIds': []},
+        'NatGatewayIds': {'NatGatewayIds': _member_ids(ctx, 'NatGatewayIds', resource['VpcId'])},
         'UserCidrs': {'UserCidr': list(resource['UserCidrs'])},
         'SecondaryCidrBlocks': {'SecondaryCidrBlock': []},
         'Ipv6CidrBlocks': {'Ipv6CidrBlock': []},

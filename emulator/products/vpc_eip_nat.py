@@ -106,6 +106,13 @@ def _eips_of_nat(ctx, nat_gateway_id):
     return ctx.list(EIP, lambda e: e['InstanceType'] == 'Nat' and e['InstanceId'] == nat_gateway_id)
 
 
+def _nat_gateway_ids(ctx, vpc_id):
+    return [g['NatGatewayId'] for g in ctx.list(NAT, lambda g: g['VpcId'] == vpc_id)]
+
+
+network.MEMBER_IDS['NatGatewayIds'] = _nat_gateway_ids
+
+
 def _entries_of_table(ctx, snat_table_id):
     return ctx.list(SNAT, lambda s: s['SnatTableId'] == snat_table_id)
 

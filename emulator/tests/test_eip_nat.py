@@ -9,7 +9,7 @@ import pytest
 from emulator.products import vpc_eip_nat
 from emulator.testing import EmulatorProcess, sdk_models
 from emulator.tests.conftest import sdk_error
-from emulator.tests.helpers import M, REGION, create_vpc, create_vswitch, delete_vpc, delete_vswitch
+from emulator.tests.helpers import M, REGION, create_vpc, create_vswitch, delete_vpc, delete_vswitch, vpcs
 
 E = sdk_models('ecs')
 UBUNTU = 'ubuntu_22_04_x64_20G_alibase_20240819.vhd'
@@ -260,6 +260,10 @@ def test_eips_and_public_ips_never_share_an_address(vpc, ecs, network):
 
 # NAT gateways.
 
+def _nat_gateway_ids_of_vpc(client, vpc_id):
+    return vpcs(client, vpc_id=vpc_id).vpcs.vpc[0].nat_gateway_ids.nat_gateway_ids
+
+
 def test_nat_gateway_lifecycle(vpc, network, admin):
     admin.set_profile(delays=SLOW)
     vpc_id, vswitch_id = network[0], network[1]
@@ -288,6 +292,7 @@ def test_nat_gateway_lifecycle(vpc, network, admin):
     assert [g.nat_gateway_id for g in nats(vpc, vpc_id=vpc_id, name='egress').nat_gateways.nat_gateway] == \
         [created.nat_gateway_id]
     assert nats(vpc, name='other').total_count == 0
+    assert _nat_gateway_ids_of_vpc(vpc, vpc_id) == [created.nat_gateway_id]
 
     vpc.modify_nat_gateway_attribute(M.ModifyNatGatewayAttributeRequest(
         region_id=REGION, nat_gateway_id=created.nat_gateway_id, name='renamed', description='new'))
@@ -297,8 +302,10 @@ def test_nat_gateway_lifecycle(vpc, network, admin):
     assert error_of(delete_vswitch, vpc, vswitch_id) == ('DependencyViolation.EnhancedNatgw', 400)
     delete_nat(vpc, created.nat_gateway_id)
     assert nat(vpc, created.nat_gateway_id).status == 'Deleting'
+    assert _nat_gateway_ids_of_vpc(vpc, vpc_id) == [created.nat_gateway_id]  # until it is gone
     admin.advance_clock(50)
     assert nat(vpc, created.nat_gateway_id) is None
+    assert _nat_gateway_ids_of_vpc(vpc, vpc_id) == []
     assert error_of(delete_nat, vpc, created.nat_gateway_id) == ('InvalidNatGatewayId.NotFound', 404)
     delete_vswitch(vpc, vswitch_id)
 

@@ -1,10 +1,10 @@
 """Every action the collection calls answers with the fields of the SDK response model, as the real cloud does.
 
-One realistic deployment (network, security group, key pair, launch template, instance, scaling group with an ALB
-server group, load balancer, HTTPS listener with an uploaded certificate, DNS record) is built through the emulator
-with raw signed calls, and each action's JSON body is compared recursively with its SDK model in both directions:
-no key the model lacks (none invented), no model field missing. The few model fields the real cloud does not send
-are listed in ABSENT with the reason.
+One realistic deployment (network, security group, key pair, launch template, instance with an EIP, NAT gateway with
+an EIP and an SNAT entry, scaling group with an ALB server group, load balancer, HTTPS listener with an uploaded
+certificate, DNS record) is built through the emulator with raw signed calls, and each action's JSON body is compared
+recursively with its SDK model in both directions: no key the model lacks (none invented), no model field missing.
+The few model fields the real cloud does not send are listed in ABSENT with the reason.
 """
 
 import datetime
@@ -33,7 +33,10 @@ PUBLIC_KEY = ('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHmLU0Mnbr7uT2Y9mDqnIKyDM1SMb
 # Every action the modules and the inventory plugin send (plugins/), by product.
 COLLECTION_ACTIONS = {
     'vpc': ('CreateVpc', 'DescribeVpcs', 'ModifyVpcAttribute', 'DeleteVpc', 'CreateVSwitch', 'DescribeVSwitches',
-            'ModifyVSwitchAttribute', 'DeleteVSwitch', 'TagResources', 'UnTagResources'),
+            'ModifyVSwitchAttribute', 'DeleteVSwitch', 'TagResources', 'UnTagResources', 'AllocateEipAddress',
+            'DescribeEipAddresses', 'ModifyEipAddressAttribute', 'AssociateEipAddress', 'UnassociateEipAddress',
+            'ReleaseEipAddress', 'CreateNatGateway', 'DescribeNatGateways', 'ModifyNatGatewayAttribute',
+            'DeleteNatGateway', 'CreateSnatEntry', 'DescribeSnatTableEntries', 'ModifySnatEntry', 'DeleteSnatEntry'),
     'ecs': ('DescribeZones', 'DescribeImages', 'DescribeInstanceTypes', 'CreateSecurityGroup',
             'DescribeSecurityGroups', 'DescribeSecurityGroupAttribute', 'ModifySecurityGroupAttribute',
             'AuthorizeSecurityGroup', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroup',
@@ -197,7 +200,7 @@ def _deploy(call, admin):
     # The MongoDB host.
     instance_id = call('ecs', 'RunInstances', RegionId=REGION, ImageId=UBUNTU, InstanceType='ecs.c7.xlarge',
                        SecurityGroupId=group_id, VSwitchId=vswitches[0], InstanceName='mongodb',
-                       HostName='mongodb', KeyPairName='ams', InternetMaxBandwidthOut=5,
+                       HostName='mongodb', KeyPairName='ams',
                        SystemDisk={'Category': 'cloud_essd', 'Size': 40}, UserData='IyEvYmluL3NoCg==',
                        Tag=[{'Key': 'app', 'Value': 'ams'}])['InstanceIdSets']['InstanceIdSet'][0]
     admin.advance_clock(120)
@@ -212,6 +215,29 @@ def _deploy(call, admin):
     admin.advance_clock(120)
     call('ecs', 'StartInstance', InstanceId=instance_id)
     admin.advance_clock(120)
+
+    # An EIP on the MongoDB host (which has no public IP: the cloud refuses an EIP beside one); a NAT gateway with
+    # another EIP and an SNAT entry for the second vSwitch's outbound traffic.
+    eips = [call('vpc', 'AllocateEipAddress', RegionId=REGION, Bandwidth=5, InternetChargeType='PayByTraffic',
+                 Name=name)['AllocationId'] for name in ('mongodb', 'nat')]
+    call('vpc', 'ModifyEipAddressAttribute', RegionId=REGION, AllocationId=eips[0], Description='MongoDB host')
+    call('vpc', 'AssociateEipAddress', RegionId=REGION, AllocationId=eips[0], InstanceId=instance_id,
+         InstanceType='EcsInstance')
+    created = call('vpc', 'CreateNatGateway', RegionId=REGION, VpcId=vpc_id, VSwitchId=vswitches[0], Name='ams',
+                   NatType='Enhanced', InternetChargeType='PayByLcu', Tag=[{'Key': 'app', 'Value': 'ams'}])
+    nat_id, snat_table = created['NatGatewayId'], created['SnatTableIds']['SnatTableId'][0]
+    admin.advance_clock(180)
+    call('vpc', 'ModifyNatGatewayAttribute', RegionId=REGION, NatGatewayId=nat_id, Description='outbound')
+    call('vpc', 'AssociateEipAddress', RegionId=REGION, AllocationId=eips[1], InstanceId=nat_id, InstanceType='Nat')
+    admin.advance_clock(60)
+    nat_ip = call('vpc', 'DescribeEipAddresses', RegionId=REGION,
+                  AllocationId=eips[1])['EipAddresses']['EipAddress'][0]['IpAddress']
+    snat_id = call('vpc', 'CreateSnatEntry', RegionId=REGION, SnatTableId=snat_table, SourceVSwitchId=vswitches[1],
+                   SnatIp=nat_ip, SnatEntryName='zone-i')['SnatEntryId']
+    admin.advance_clock(60)
+    call('vpc', 'ModifySnatEntry', RegionId=REGION, SnatTableId=snat_table, SnatEntryId=snat_id,
+         SnatEntryName='zone-i-out')
+    admin.advance_clock(60)
 
     # Load balancer, certificate, listeners.
     cert_pem, key_pem = _certificate()
@@ -280,6 +306,10 @@ def _deploy(call, admin):
     admin.advance_clock(300)
 
     # Reads with everything in place (the module and inventory reads).
+    call('vpc', 'DescribeVpcs', RegionId=REGION, VpcId=vpc_id)
+    call('vpc', 'DescribeEipAddresses', RegionId=REGION, AllocationId=','.join(eips))
+    call('vpc', 'DescribeNatGateways', RegionId=REGION, NatGatewayId=nat_id)
+    call('vpc', 'DescribeSnatTableEntries', RegionId=REGION, SnatTableId=snat_table)
     call('ecs', 'DescribeInstances', RegionId=REGION, VpcId=vpc_id, PageSize=100)
     call('ecs', 'DescribeLaunchTemplateVersions', RegionId=REGION, LaunchTemplateId=template_id,
          DefaultVersion='true', DetailFlag='true')
@@ -305,6 +335,15 @@ def _deploy(call, admin):
 
     # Teardown.
     call('alidns', 'DeleteDomainRecord', RecordId=record_id)
+    call('vpc', 'DeleteSnatEntry', RegionId=REGION, SnatTableId=snat_table, SnatEntryId=snat_id)
+    admin.advance_clock(60)
+    for allocation_id, bound_to in zip(eips, (instance_id, nat_id)):
+        call('vpc', 'UnassociateEipAddress', RegionId=REGION, AllocationId=allocation_id, InstanceId=bound_to)
+    admin.advance_clock(60)
+    call('vpc', 'DeleteNatGateway', RegionId=REGION, NatGatewayId=nat_id)
+    for allocation_id in eips:
+        call('vpc', 'ReleaseEipAddress', RegionId=REGION, AllocationId=allocation_id)
+    admin.advance_clock(120)
     call('alb', 'DissociateAdditionalCertificatesFromListener', ListenerId=listener_id, Certificates=extra)
     admin.advance_clock(60)
     call('ess', 'DeleteScalingRule', RegionId=REGION, ScalingRuleId=rule_id)

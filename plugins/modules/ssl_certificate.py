@@ -41,7 +41,7 @@ options:
       - The certificate in PEM format, the server certificate first, then its intermediates in order.
       - Required with O(state=present). Use the P(ansible.builtin.file#lookup) lookup to read a file.
       - Only its certificate blocks are uploaded (text around them is left out). A private key in it (a combined
-        key and certificate file, in any PEM encoding) is refused, before any change, rather than stripped: give
+        key and certificate file, in any PEM encoding) is refused, before any change, rather than stripped; give
         the key in O(private_key) only. For the same reason this option is not logged.
     type: str
     aliases: [cert]

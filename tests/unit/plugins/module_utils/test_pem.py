@@ -196,8 +196,7 @@ def test_a_listed_fingerprint_matches_in_any_spelling(rsa_key, listed, expected)
     ('ec', True, 'BEGIN EC PRIVATE KEY'),
     ('ec', False, 'BEGIN PRIVATE KEY'),
 ])
-def test_a_certificate_input_holding_a_private_key_is_refused_in_every_encoding(rsa_key, ec_key, which,
-                                                                                 traditional, header):
+def test_a_certificate_input_holding_a_private_key_is_refused(rsa_key, ec_key, which, traditional, header):
     key = rsa_key if which == 'rsa' else ec_key
     combined = key_pem(key, traditional=traditional) + cert_pem(make_certificate(key))
     assert header in combined

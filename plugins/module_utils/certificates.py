@@ -2,7 +2,7 @@
 # Copyright: lowlatency.alicloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Uploaded certificates in the certificate service (CAS): listing, lookup by name, and one result shape.
+"""Uploaded certificates in the certificate service (CAS): listing, lookup by id, and one result shape.
 
 CAS answers in two shapes (ListCertificates and GetUserCertificateDetail name the same facts differently, with
 dates in epoch milliseconds); both become the dict ssl_certificate and ssl_certificate_info return.
@@ -90,15 +90,7 @@ def list_certificates(client, keyword=None, status=None):
         query['CurrentPage'] += 1
 
 
-def find_by_name(client, name):
-    """The uploaded certificates named exactly ``name`` (CAS keeps names unique, so at most one is expected)."""
-    return [c for c in list_certificates(client, keyword=name) if c['name'] == name]
-
-
-def get_certificate(client, certificate_id, key_size=None, just_created=False):
-    """One certificate by its numeric id, without its PEM or key (CertFilter).
-
-    ``just_created``: CAS may answer NotFound for a moment after the upload; keep asking (within the retry timeout).
-    """
-    return from_detail(client.call('GetUserCertificateDetail', {'CertId': int(certificate_id), 'CertFilter': True},
-                                   retry_codes=('NotFound',) if just_created else ()), key_size)
+def get_certificate(client, certificate_id, key_size=None):
+    """One certificate by its numeric id, without its PEM or key (CertFilter)."""
+    return from_detail(client.call('GetUserCertificateDetail', {'CertId': int(certificate_id), 'CertFilter': True}),
+                       key_size)

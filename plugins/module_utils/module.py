@@ -17,6 +17,9 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.connection imp
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.connection import ConfigurationError
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.connection import resolve_connection
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.connection import secrets_of
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import FindError
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import check_names
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import find_one
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiClient
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiError
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import MissingSDK
@@ -38,7 +41,9 @@ WAIT_ARGUMENT_SPEC = dict(
 class AlicloudModule(AnsibleModule):
     """An AnsibleModule that knows how to reach Alibaba Cloud (or the emulator)."""
 
-    def __init__(self, argument_spec, **kwargs):
+    def __init__(self, argument_spec, kinds=(), **kwargs):
+        """``kinds``: the finding.Kind of each resource the module finds by name; an empty name fails here,
+        before any API call, whatever the state."""
         spec = dict(AUTH_ARGUMENT_SPEC)
         spec.update(argument_spec)
         super(AlicloudModule, self).__init__(argument_spec=spec, **kwargs)
@@ -46,6 +51,8 @@ class AlicloudModule(AnsibleModule):
         self._clients = {}
         # One nonce per task: every ClientToken this run derives from it (see transform.client_token).
         self._nonce = uuid.uuid4().hex
+        for kind in kinds:
+            self.check(check_names, kind, self.params)
 
     @property
     def region(self):
@@ -76,6 +83,22 @@ class AlicloudModule(AnsibleModule):
             return validate(*args)
         except ValueError as error:
             self.fail_json(msg=str(error))
+
+    def find(self, kind, by_id, by_name, where=''):
+        """The resource of the module's id option, else the one of its name option (see finding.find_one); an
+        ambiguous name or an API error fails the task."""
+        resource_id = self.params.get(kind.id_option) if kind.id_option else None
+        try:
+            return find_one(kind, resource_id, self.params.get(kind.name_option), by_id, by_name, where)
+        except FindError as error:
+            self.fail_json(msg=str(error))
+        except ApiError as error:
+            self.fail_api(error)
+
+    def refuse_twin(self, kind):
+        """Before a create: a resource given by id that was not found is not created in its place."""
+        if self.params.get(kind.id_option):
+            self.fail_json(msg=kind.gone(self.params[kind.id_option], self.region))
 
     def fail_api(self, error, msg=None, **extra):
         """Report an ApiError: what failed, the cloud's code and request id. Secrets are masked on output."""

@@ -75,15 +75,31 @@ def normalise_fingerprint(value):
     return _NOT_HEX.sub('', (value or '').upper())
 
 
-def load_chain(text, what='certificate'):
-    """The certificates of a PEM text, server (leaf) certificate first, as CAS and ALB expect."""
+def certificate_blocks(text, what='certificate'):
+    """The certificate blocks of a PEM text, in order: what is uploaded as the certificate, nothing else.
+
+    A private key in it (a combined key + certificate file) is refused, in any encoding: kept, it would be stored
+    as part of the certificate and sent over the wire; stripped silently, the user would not learn that the file
+    they pass around holds the key.
+    """
     if not text or not text.strip():
         raise PemError('The %s is empty.' % what)
     blocks = _CERTIFICATE_BLOCK.findall(text)
+    key = _KEY_BLOCK.search(text)
     if not blocks:
-        if _KEY_BLOCK.search(text):
+        if key:
             raise PemError('The %s holds a private key, not a certificate: the two options are swapped.' % what)
         raise PemError('The %s is not PEM: expected a block starting with -----BEGIN CERTIFICATE-----.' % what)
+    if key:
+        raise PemError('The %s also holds a private key (a -----BEGIN %sPRIVATE KEY----- block); give only the '
+                       'certificate blocks there and the key in private_key, e.g. from a file split with '
+                       'openssl x509 / openssl pkey.' % (what, key.group(1)))
+    return blocks
+
+
+def load_chain(text, what='certificate'):
+    """The certificates of a PEM text, server (leaf) certificate first, as CAS and ALB expect."""
+    blocks = certificate_blocks(text, what)
     chain = []
     for number, block in enumerate(blocks, 1):
         try:

@@ -208,6 +208,7 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.alb import for
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.alb import is_not_found
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.alb import to_wire
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.alb import wait_for_job
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.consistency import after_create
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import WAIT_ARGUMENT_SPEC
@@ -340,8 +341,8 @@ def create(module, client):
     if params['wait'] or extra:
         wait_for_job(module, client, created['JobId'], 'listener', listener_id)
     if extra:
-        run_steps(module, client, listener_id,
-                  [certificate_step('AssociateAdditionalCertificatesWithListener', listener_id, extra)])
+        after_create(lambda: run_steps(module, client, listener_id, [
+            certificate_step('AssociateAdditionalCertificatesWithListener', listener_id, extra)]))
     return read_back(module, client, listener_id) or dict(desired, listener_id=listener_id)
 
 

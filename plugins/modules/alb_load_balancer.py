@@ -182,6 +182,7 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.alb import che
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.alb import is_not_found
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.alb import wait_for_job
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.alb import zone_pairs
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import WAIT_ARGUMENT_SPEC
@@ -208,19 +209,21 @@ def get(client, load_balancer_id):
     return snake_dict(body)
 
 
+LOAD_BALANCER = Kind('Load balancer', 'load balancers', 'load_balancer_id', 'LoadBalancerId', 'LoadBalancerName')
+
+
 def find(module, client):
     params = module.params
     if params['load_balancer_id']:
         return get(client, params['load_balancer_id'])
-    query = {'LoadBalancerNames': [params['name']], 'MaxResults': 100}
+    query = {'MaxResults': 100}
     if params['vpc_id']:
         query['VpcIds'] = [params['vpc_id']]
-    found = client.paginate('ListLoadBalancers', query, ('LoadBalancers',))
-    if len(found) > 1:
-        module.fail_json(msg='%d load balancers are named %r; give load_balancer_id to choose one: %s' % (
-            len(found), params['name'], ', '.join(lb['LoadBalancerId'] for lb in found)))
+    found = module.find(LOAD_BALANCER, None, lambda name: client.paginate(
+        'ListLoadBalancers', dict(query, LoadBalancerNames=[name]), ('LoadBalancers',)),
+        where=' in %s' % (params['vpc_id'] or module.region))
     # The list view has no zones: read the one found in full.
-    return get(client, found[0]['LoadBalancerId']) if found else None
+    return get(client, found['LoadBalancerId']) if found else None
 
 
 def wait_active(module, client, load_balancer_id):
@@ -248,10 +251,7 @@ def comparable(lb):
 
 def create(module, client):
     params = module.params
-    if params['load_balancer_id']:
-        # Creating would give another id, so every later run would create again: a twin per run.
-        module.fail_json(msg='Load balancer %s does not exist in %s; leave out load_balancer_id to create one.'
-                         % (params['load_balancer_id'], module.region))
+    module.refuse_twin(LOAD_BALANCER)
     missing = [name for name in ('name', 'vpc_id', 'zone_mappings') if not params[name]]
     if missing:
         module.fail_json(msg='Creating a load balancer needs %s.' % ', '.join(missing))
@@ -352,7 +352,7 @@ def main():
     argument_spec.update(TAGS_ARGUMENT_SPEC)
     argument_spec.update(WAIT_ARGUMENT_SPEC)
     module = AlicloudModule(argument_spec=argument_spec, required_one_of=[['name', 'load_balancer_id']],
-                            supports_check_mode=True)
+                            supports_check_mode=True, kinds=[LOAD_BALANCER])
     module.check(check_name, module.params['name'], 'name')
     if module.params['zone_mappings'] is not None:
         module.check(check_zone_mappings, module.params['zone_mappings'])

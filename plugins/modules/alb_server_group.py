@@ -265,6 +265,8 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.alb import con
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.alb import membership_changes
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.alb import to_wire
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.alb import wait_for_job
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.consistency import after_create
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import WAIT_ARGUMENT_SPEC
@@ -280,6 +282,9 @@ IMMUTABLE = dict(vpc_id='vpc_id', server_group_type='server_group_type', protoco
 SERVER_TYPE_OF_GROUP = dict(Instance='Ecs', Ip='Ip')
 
 
+SERVER_GROUP = Kind('Server group', 'server groups', 'server_group_id', 'server_group_id', 'server_group_name')
+
+
 def list_groups(client, query):
     return [snake_dict(group) for group in
             client.paginate('ListServerGroups', dict(query, MaxResults=100), ('ServerGroups',))]
@@ -287,14 +292,10 @@ def list_groups(client, query):
 
 def find(module, client):
     params = module.params
-    if params['server_group_id']:
-        found = list_groups(client, {'ServerGroupIds': [params['server_group_id']]})
-    else:
-        found = list_groups(client, {'ServerGroupNames': [params['name']], 'VpcId': params['vpc_id']})
-    if len(found) > 1:
-        module.fail_json(msg='%d server groups are named %r; give server_group_id to choose one: %s' % (
-            len(found), params['name'], ', '.join(group['server_group_id'] for group in found)))
-    group = found[0] if found else None
+    group = module.find(SERVER_GROUP,
+                        lambda group_id: (list_groups(client, {'ServerGroupIds': [group_id]}) or [None])[0],
+                        lambda name: list_groups(client, {'ServerGroupNames': [name], 'VpcId': params['vpc_id']}),
+                        where=' in %s' % (params['vpc_id'] or module.region))
     if group is not None and params['servers'] is not None:
         group['servers'] = list_servers(client, group['server_group_id'])
     return group
@@ -371,10 +372,7 @@ def change_members(module, client, group_id, to_add, to_remove):
 
 def create(module, client):
     params = module.params
-    if params['server_group_id']:
-        # Creating would give another id, so every later run would create again: a twin per run.
-        module.fail_json(msg='Server group %s does not exist in %s; leave out server_group_id to create one.'
-                         % (params['server_group_id'], module.region))
+    module.refuse_twin(SERVER_GROUP)
     missing = [name for name in ('name', 'vpc_id') if not params[name]]
     if missing:
         module.fail_json(msg='Creating a server group needs %s.' % ', '.join(missing))
@@ -400,7 +398,7 @@ def create(module, client):
     if params['wait'] or servers:
         # Backends can join only once the group is Available.
         wait_for_job(module, client, created['JobId'], 'servergroup', group_id)
-    change_members(module, client, group_id, servers, [])
+    after_create(lambda: change_members(module, client, group_id, servers, []))
     return read_back(module, client, group_id) or dict(desired, server_group_id=group_id)
 
 
@@ -511,7 +509,7 @@ def main():
     argument_spec.update(TAGS_ARGUMENT_SPEC)
     argument_spec.update(WAIT_ARGUMENT_SPEC)
     module = AlicloudModule(argument_spec=argument_spec, required_one_of=[['name', 'server_group_id']],
-                            supports_check_mode=True)
+                            supports_check_mode=True, kinds=[SERVER_GROUP])
     params = module.params
     module.check(check_name, params['name'], 'name')
     module.check(check_health_check, params['health_check'])

@@ -259,6 +259,7 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import newest_image
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import power_change
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import settled_status
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import WAIT_ARGUMENT_SPEC
@@ -276,6 +277,7 @@ FIXED = (('vpc_id', 'vpc_id'), ('vswitch_id', 'vswitch_id'), ('image_id', 'image
          ('instance_type', 'instance_type'), ('key_pair_name', 'key_pair_name'),
          ('internet_max_bandwidth_out', 'internet_max_bandwidth_out'))
 
+INSTANCE = Kind('Instance', 'instances', 'instance_id', 'instance_id', 'instance_name')
 VSWITCHES = {}  # vswitch_id -> DescribeVSwitches item, for this run
 
 
@@ -306,19 +308,19 @@ def find_vswitch(module):
 
 def find_instance(module, client):
     params = module.params
-    if params['instance_id']:
-        return fetch(module, client, params['instance_id'])
-    found = [i for i in describe(module, client, InstanceName=params['name'], VpcId=params['vpc_id'])
-             if i['instance_name'] == params['name']]
-    if found and not params['vpc_id'] and params['vswitch_id']:
-        # The name is unique within the VPC of vswitch_id; an instance in that vSwitch tells the VPC for free.
-        vpc_id = next((i['vpc_id'] for i in found if i['vswitch_id'] == params['vswitch_id']), None)
-        vpc_id = vpc_id or find_vswitch(module)['VpcId']
-        found = [i for i in found if i['vpc_id'] == vpc_id]
-    if len(found) > 1:
-        module.fail_json(msg='%d instances are named %r in %s; give instance_id (or vpc_id) to choose one: %s' % (
-            len(found), params['name'], params['vpc_id'] or module.region, ', '.join(i['instance_id'] for i in found)))
-    return found[0] if found else None
+
+    def by_name(name):
+        found = [i for i in describe(module, client, InstanceName=name, VpcId=params['vpc_id'])
+                 if i['instance_name'] == name]
+        if found and not params['vpc_id'] and params['vswitch_id']:
+            # The name is unique within the VPC of vswitch_id; an instance in that vSwitch tells the VPC for free.
+            vpc_id = next((i['vpc_id'] for i in found if i['vswitch_id'] == params['vswitch_id']), None)
+            vpc_id = vpc_id or find_vswitch(module)['VpcId']
+            found = [i for i in found if i['vpc_id'] == vpc_id]
+        return found
+
+    return module.find(INSTANCE, lambda instance_id: fetch(module, client, instance_id), by_name,
+                       where=' in %s' % (params['vpc_id'] or module.region))
 
 
 def wait_for(module, client, instance_id, statuses):
@@ -436,8 +438,7 @@ def system_disk_request(disk):
 def check_new_instance(module, client):
     """Everything RunInstances would refuse, found by reads; returns the vSwitch and the image to use."""
     params = module.params
-    if params['instance_id']:
-        module.fail_json(msg='Instance %s does not exist in %s.' % (params['instance_id'], module.region))
+    module.refuse_twin(INSTANCE)
     missing = [name for name in ('name', 'vswitch_id', 'instance_type', 'security_group_ids') if not params[name]]
     if not (params['image_id'] or params['image_name']):
         missing.append('image_id or image_name')
@@ -611,7 +612,8 @@ def main():
     argument_spec.update(TAGS_ARGUMENT_SPEC)
     argument_spec.update(WAIT_ARGUMENT_SPEC)
     module = AlicloudModule(argument_spec=argument_spec, required_one_of=[['name', 'instance_id']],
-                            mutually_exclusive=[['image_id', 'image_name']], supports_check_mode=True)
+                            mutually_exclusive=[['image_id', 'image_name']], supports_check_mode=True,
+                            kinds=[INSTANCE])
     user_data = module.check(check_local, module.params)
     client = module.client('ecs')
     try:

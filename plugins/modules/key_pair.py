@@ -107,9 +107,9 @@ import json
 
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import check_name
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import key_fingerprint
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
-from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiError
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import apply_tags
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import compare_tags
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import merged_tags
@@ -117,12 +117,14 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform impo
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import snake_dict
 
 
+KEY_PAIR = Kind('Key pair', 'key pairs', None, 'KeyPairName', 'KeyPairName')
+
+
 def find_key_pair(module, client):
     # KeyPairName filters with '*' wildcards, otherwise exactly; check_name has ruled out '*' already.
-    found = client.paginate('DescribeKeyPairs', {'RegionId': module.region, 'KeyPairName': module.params['name']},
-                            ('KeyPairs', 'KeyPair'))
-    found = [snake_dict(pair) for pair in found if pair['KeyPairName'] == module.params['name']]
-    return found[0] if found else None
+    found = module.find(KEY_PAIR, None, lambda name: client.paginate(
+        'DescribeKeyPairs', {'RegionId': module.region, 'KeyPairName': name}, ('KeyPairs', 'KeyPair')))
+    return snake_dict(found) if found else None
 
 
 def comparable(key_pair):
@@ -182,16 +184,13 @@ def main():
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
     argument_spec.update(TAGS_ARGUMENT_SPEC)
-    module = AlicloudModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AlicloudModule(argument_spec=argument_spec, supports_check_mode=True, kinds=[KEY_PAIR])
     module.check(check_name, module.params['name'], 'Key pair name')
     fingerprint = None
     if module.params['public_key'] and module.params['state'] == 'present':
         fingerprint = module.check(key_fingerprint, module.params['public_key'])
     client = module.client('ecs')
-    try:
-        current = find_key_pair(module, client)
-    except ApiError as error:
-        module.fail_api(error)
+    current = find_key_pair(module, client)
     module.converge('key_pair', current, lambda: create(module, client, fingerprint),
                     lambda key_pair: update(module, client, key_pair, fingerprint),
                     lambda key_pair: delete(module, client), comparable)

@@ -243,6 +243,7 @@ launch_template:
 import json
 
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import check_name
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiError
@@ -262,25 +263,26 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform impo
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import tags_to_dict
 
 
-def find_template(module, client):
-    """The template (DescribeLaunchTemplates item, wire names) with this id, or with this name; None if none."""
-    params = module.params
-    query = {'RegionId': module.region}
-    if params['launch_template_id']:
-        query['LaunchTemplateId'] = [params['launch_template_id']]
-    else:
-        query['LaunchTemplateName'] = [params['name']]
+LAUNCH_TEMPLATE = Kind('Launch template', 'launch templates', 'launch_template_id', 'LaunchTemplateId',
+                       'LaunchTemplateName')
+
+
+def describe(module, client, **query):
     try:
-        found = client.paginate('DescribeLaunchTemplates', query, ('LaunchTemplateSets', 'LaunchTemplateSet'))
+        return client.paginate('DescribeLaunchTemplates', dict(query, RegionId=module.region),
+                               ('LaunchTemplateSets', 'LaunchTemplateSet'))
     except ApiError as error:
         if error.code != 'InvalidLaunchTemplate.NotFound':
             raise
-        found = []
-    if len(found) > 1:
-        module.fail_json(msg='%d launch templates match %r in %s: %s' % (
-            len(found), params['launch_template_id'] or params['name'], module.region,
-            ', '.join(t['LaunchTemplateId'] for t in found)))
-    return found[0] if found else None
+        return []
+
+
+def find_template(module, client):
+    """The template (DescribeLaunchTemplates item, wire names) with this id, or with this name; None if none."""
+    return module.find(LAUNCH_TEMPLATE,
+                       lambda template_id: (describe(module, client, LaunchTemplateId=[template_id]) or [None])[0],
+                       lambda name: describe(module, client, LaunchTemplateName=[name]),
+                       where=' in %s' % module.region)
 
 
 def read_versions(module, client, template):
@@ -331,10 +333,7 @@ def check_references(module, content):
 
 def create(module, client):
     params = module.params
-    if params['launch_template_id']:
-        # Creating would give another id, so every later run would create again: a twin per run.
-        module.fail_json(msg='Launch template %s does not exist in %s; leave out launch_template_id to create one.'
-                         % (params['launch_template_id'], module.region))
+    module.refuse_twin(LAUNCH_TEMPLATE)
     content = desired_content(params, {})
     check_references(module, content)
     view = template_view('', params['name'], 1, 1, params['version_description'] or '',
@@ -450,7 +449,7 @@ def main():
     )
     argument_spec.update(TAGS_ARGUMENT_SPEC)
     module = AlicloudModule(argument_spec=argument_spec, required_one_of=[['name', 'launch_template_id']],
-                            supports_check_mode=True)
+                            supports_check_mode=True, kinds=[LAUNCH_TEMPLATE])
     check_options(module)
     client = module.client('ecs')
     current, versions = None, {}

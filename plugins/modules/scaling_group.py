@@ -329,6 +329,8 @@ scaling_group:
                 zone_id: cn-hangzhou-h, private_ip_address: 10.20.1.7, launch_template_version: '3'}]
 '''
 
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.consistency import after_create
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import WAIT_ARGUMENT_SPEC
@@ -374,6 +376,9 @@ COMPARED = ('scaling_group_name', 'lifecycle_state', 'min_size', 'max_size', 'de
             'multi_az_policy', 'tags', 'propagated_tags')
 
 
+SCALING_GROUP = Kind('Scaling group', 'scaling groups', 'scaling_group_id', 'scaling_group_id', 'scaling_group_name')
+
+
 def describe(module, ess, **query):
     query['RegionId'] = module.region
     found = [group_view(item) for item in ess.paginate('DescribeScalingGroups', query, ('ScalingGroups',))]
@@ -388,14 +393,8 @@ def describe_one(module, ess, group_id):
 
 
 def find_group(module, ess):
-    params = module.params
-    if params['scaling_group_id']:
-        return describe_one(module, ess, params['scaling_group_id'])
-    found = describe(module, ess, ScalingGroupName=params['name'])
-    if len(found) > 1:
-        module.fail_json(msg='%d scaling groups are named %r; give scaling_group_id to choose one: %s' % (
-            len(found), params['name'], ', '.join(g['scaling_group_id'] for g in found)))
-    return found[0] if found else None
+    return module.find(SCALING_GROUP, lambda group_id: describe_one(module, ess, group_id),
+                       lambda name: describe(module, ess, ScalingGroupName=name), where=' in %s' % module.region)
 
 
 def wait_gone(module, ess, group_id):
@@ -428,7 +427,8 @@ def resolve_template(module, value):
         found = found['LaunchTemplateSets']['LaunchTemplateSet']
     if not found:
         found = ecs.call('DescribeLaunchTemplates', dict(query, LaunchTemplateName=[value]))
-        found = found['LaunchTemplateSets']['LaunchTemplateSet']
+        # Names are unique in a region, but the filter is not documented as exact.
+        found = [t for t in found['LaunchTemplateSets']['LaunchTemplateSet'] if t['LaunchTemplateName'] == value]
     if not found:
         module.fail_json(msg='Launch template %r does not exist in %s.' % (value, module.region))
     return found[0]
@@ -579,10 +579,7 @@ def activity_details(activity, *fields):
 
 def create(module, ess):
     params = module.params
-    if params['scaling_group_id']:
-        # Creating would give another id, so every later run would create again: a twin per run.
-        module.fail_json(msg='Scaling group %s does not exist in %s; leave out scaling_group_id to create one.'
-                         % (params['scaling_group_id'], module.region))
+    module.refuse_twin(SCALING_GROUP)
     missing = [name for name in ('name', 'min_size', 'max_size', 'vswitch_ids') if params[name] is None]
     if missing:
         module.fail_json(msg='Creating a scaling group needs %s.' % ', '.join(missing))
@@ -631,7 +628,7 @@ def create(module, ess):
     }, idempotent=True)
     group_id = created['ScalingGroupId']
     if params['enabled']:
-        ess.call('EnableScalingGroup', {'RegionId': module.region, 'ScalingGroupId': group_id})
+        after_create(lambda: ess.call('EnableScalingGroup', {'RegionId': module.region, 'ScalingGroupId': group_id}))
     return finish(module, ess, read_back(module, ess, group_id))
 
 
@@ -766,7 +763,7 @@ def main():
     argument_spec.update(TAGS_ARGUMENT_SPEC)
     argument_spec.update(WAIT_ARGUMENT_SPEC)
     module = AlicloudModule(argument_spec=argument_spec, required_one_of=[['name', 'scaling_group_id']],
-                            supports_check_mode=True)
+                            supports_check_mode=True, kinds=[SCALING_GROUP])
     check_options(module)
     ess = module.client('ess')
     try:

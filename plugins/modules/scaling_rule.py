@@ -176,6 +176,8 @@ scaling_rule:
       type: int
 '''
 
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.consistency import after_create
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import RULE_TYPES
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import check_name
@@ -194,19 +196,19 @@ def comparable(rule):
     return dict((key, rule.get(key)) for key in COMPARED if rule.get(key) is not None)
 
 
+SCALING_GROUP = Kind('Scaling group', 'scaling groups', 'scaling_group_id', 'ScalingGroupId', 'ScalingGroupName',
+                     name_option='scaling_group_name')
+SCALING_RULE = Kind('Scaling rule', 'scaling rules', None, 'ScalingRuleId', 'ScalingRuleName')
+
+
 def find_group_id(module, ess):
     """The group's id; None when the group does not exist."""
-    params = module.params
-    query = {'RegionId': module.region}
-    if params['scaling_group_id']:
-        query['ScalingGroupIds'] = [params['scaling_group_id']]
-    else:
-        query['ScalingGroupName'] = params['scaling_group_name']
-    found = ess.paginate('DescribeScalingGroups', query, ('ScalingGroups',))
-    if len(found) > 1:
-        module.fail_json(msg='%d scaling groups are named %r; give scaling_group_id to choose one.'
-                         % (len(found), params['scaling_group_name']))
-    return found[0]['ScalingGroupId'] if found else None
+    def describe(**query):
+        return ess.paginate('DescribeScalingGroups', dict(query, RegionId=module.region), ('ScalingGroups',))
+
+    found = module.find(SCALING_GROUP, lambda group_id: (describe(ScalingGroupIds=[group_id]) or [None])[0],
+                        lambda name: describe(ScalingGroupName=name), where=' in %s' % module.region)
+    return found['ScalingGroupId'] if found else None
 
 
 def group_rules(module, ess, group_id):
@@ -248,7 +250,7 @@ def create(module, ess, group_id, rules, wanted):
                               scaling_group_id=group_id), wanted)
     created = ess.call('CreateScalingRule', dict(wanted, RegionId=module.region, ScalingGroupId=group_id,
                                                  ScalingRuleName=params['name']))
-    return read_back(module, ess, created['ScalingRuleId'])
+    return after_create(lambda: read_back(module, ess, created['ScalingRuleId']), read=True)
 
 
 def read_back(module, ess, rule_id):
@@ -300,6 +302,7 @@ def main():
         required_one_of=[['scaling_group_id', 'scaling_group_name']],
         mutually_exclusive=[['scaling_group_id', 'scaling_group_name']],
         supports_check_mode=True,
+        kinds=[SCALING_GROUP, SCALING_RULE],
     )
     params = module.params
     module.check(check_name, params['name'], 'name')
@@ -309,7 +312,7 @@ def main():
         # Given by id, the group is known without a read: its rules are listed (an unknown group has none).
         group_id = params['scaling_group_id'] or find_group_id(module, ess)
         rules = group_rules(module, ess, group_id) if group_id else []
-        raw = next((r for r in rules if r['ScalingRuleName'] == params['name']), None)
+        raw = module.find(SCALING_RULE, None, lambda name: rules, where=' in scaling group %s' % group_id)
         if raw is None and params['state'] == 'present' and params['scaling_group_id']:
             group_id = find_group_id(module, ess)  # creating: make sure the group exists, for a clear message
     except ApiError as error:

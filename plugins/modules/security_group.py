@@ -215,9 +215,12 @@ security_group:
       elements: dict
 '''
 
+from functools import partial
+
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.consistency import after_create
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
-from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiError
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.security_rules import normalise_rules
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.security_rules import plan_rules
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.security_rules import rules_text
@@ -240,7 +243,6 @@ DIRECTIONS = {
 # Authorize/Revoke take 1-100 rules per call.
 BATCH = 100
 # Right after CreateSecurityGroup the new group may not be visible yet to the calls that follow.
-NOT_YET_VISIBLE = ('InvalidSecurityGroupId.NotFound',)
 
 
 def check_texts(name, description):
@@ -261,24 +263,29 @@ def read_rules(module, client, group_id):
     return split_permissions(permissions)
 
 
+SECURITY_GROUP = Kind('Security group', 'security groups', 'security_group_id', 'SecurityGroupId', 'SecurityGroupName')
+
+
+def describe(module, client, **query):
+    return client.paginate('DescribeSecurityGroups', dict(query, RegionId=module.region),
+                           ('SecurityGroups', 'SecurityGroup'))
+
+
 def find_group(module, client, group_id=None, with_rules=True):
-    """The one group with this id, or with this name in the VPC; None when there is none."""
-    params = module.params
-    query = {'RegionId': module.region}
-    group_id = group_id or params['security_group_id']
+    """The one group with this id (or security_group_id), or with this name in the VPC; None when there is none."""
+    def by_id(wanted):
+        return (describe(module, client, SecurityGroupId=wanted) or [None])[0]
+
     if group_id:
-        query['SecurityGroupId'] = group_id
+        found = by_id(group_id)
     else:
-        query.update(VpcId=params['vpc_id'], SecurityGroupName=params['name'])
-    found = client.paginate('DescribeSecurityGroups', query, ('SecurityGroups', 'SecurityGroup'))
-    if not group_id:  # the name filter is not documented as exact: make it so
-        found = [group for group in found if group['SecurityGroupName'] == params['name']]
-    if len(found) > 1:
-        module.fail_json(msg='%d security groups are named %r in VPC %s; give security_group_id to choose one: %s' % (
-            len(found), params['name'], params['vpc_id'], ', '.join(g['SecurityGroupId'] for g in found)))
+        vpc_id = module.params['vpc_id']
+        found = module.find(SECURITY_GROUP, by_id,
+                            lambda name: describe(module, client, VpcId=vpc_id, SecurityGroupName=name),
+                            where=' in VPC %s' % vpc_id)
     if not found:
         return None
-    group = snake_dict(found[0])
+    group = snake_dict(found)
     if with_rules:
         group['rules'], group['rules_egress'] = read_rules(module, client, group['security_group_id'])
     return group
@@ -298,7 +305,7 @@ def comparable(group):
     return result
 
 
-def change_rules(module, client, group_id, option, to_add, to_remove, retry_codes=()):
+def change_rules(module, client, group_id, option, to_add, to_remove):
     """Revoke first: a rule whose description changes has the same identity as its replacement."""
     names = DIRECTIONS[option]
     base = {'RegionId': module.region, 'SecurityGroupId': group_id}
@@ -308,13 +315,12 @@ def change_rules(module, client, group_id, option, to_add, to_remove, retry_code
     permissions = [to_permission(rule, names['direction']) for rule in to_add]
     for start in range(0, len(permissions), BATCH):
         client.call(names['authorize'], dict(base, Permissions=permissions[start:start + BATCH]),
-                    retry_codes=retry_codes, idempotent=True)
+                    idempotent=True)
 
 
 def create(module, client, wanted):
     params = module.params
-    if params['security_group_id']:  # ids are the cloud's to give: this one is gone or never was
-        module.fail_json(msg='Security group %s does not exist in %s.' % (params['security_group_id'], module.region))
+    module.refuse_twin(SECURITY_GROUP)
     if not params['name']:
         module.fail_json(msg='Creating a security group needs name (and vpc_id).')
     desired = dict(security_group_name=params['name'], vpc_id=params['vpc_id'],
@@ -329,8 +335,7 @@ def create(module, client, wanted):
     }, idempotent=True)
     group_id = created['SecurityGroupId']
     for option, rules in wanted.items():
-        change_rules(module, client, group_id, option, plan_rules([], rules or [])[0], [],
-                     retry_codes=NOT_YET_VISIBLE)
+        after_create(partial(change_rules, module, client, group_id, option, plan_rules([], rules or [])[0], []))
     return read_back(module, client, group_id)
 
 
@@ -398,7 +403,7 @@ def main():
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
     argument_spec.update(TAGS_ARGUMENT_SPEC)
-    module = AlicloudModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AlicloudModule(argument_spec=argument_spec, supports_check_mode=True, kinds=[SECURITY_GROUP])
     params = module.params
     if not params['security_group_id'] and not (params['name'] and params['vpc_id']):
         module.fail_json(msg='Give security_group_id, or name and vpc_id, to identify the security group.')
@@ -409,10 +414,7 @@ def main():
         for option, names in DIRECTIONS.items():
             wanted[option] = module.check(normalise_rules, params[option], option, names['direction'])
     client = module.client('ecs')
-    try:
-        current = find_group(module, client, with_rules=present)
-    except ApiError as error:
-        module.fail_api(error)
+    current = find_group(module, client, with_rules=present)
     module.converge('security_group', current, lambda: create(module, client, wanted),
                     lambda group: update(module, client, group, wanted), lambda group: delete(module, client, group),
                     comparable)

@@ -40,6 +40,9 @@ options:
     description:
       - The certificate in PEM format, the server certificate first, then its intermediates in order.
       - Required with O(state=present). Use the P(ansible.builtin.file#lookup) lookup to read a file.
+      - Only its certificate blocks are uploaded (text around them is left out). A private key in it (a combined
+        key and certificate file, in any PEM encoding) is refused, before any change, rather than stripped; give
+        the key in O(private_key) only. For the same reason this option is not logged.
     type: str
     aliases: [cert]
   private_key:
@@ -179,11 +182,14 @@ certificate:
       sample: cas-upload-a1b2c3
 '''
 
-from ansible_collections.lowlatency.alicloud.plugins.module_utils.certificates import find_by_name
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.certificates import get_certificate
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.certificates import list_certificates
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.consistency import after_create
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.pem import CRYPTOGRAPHY_MISSING
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.pem import HAS_CRYPTOGRAPHY
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.pem import certificate_blocks
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.pem import check_pair
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.pem import same_certificate
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiError
@@ -193,16 +199,15 @@ NAME_LIMIT = 63  # the UploadUserCertificate documentation's maximum
 IN_USE_MARKERS = ('DeleteProtection', 'InUse', 'Using', 'Dependen', 'Deployed')
 
 
+CERTIFICATE = Kind('Certificate', 'certificates', None, 'cert_identifier', 'name')
+
+
 def find_certificate(module, client):
-    found = find_by_name(client, module.params['name'])
-    if len(found) > 1:
-        module.fail_json(msg='%d certificates are named %r: %s. Delete the extra ones first.' % (
-            len(found), module.params['name'], ', '.join(c['cert_identifier'] or str(c['certificate_id'])
-                                                         for c in found)))
-    if found and not found[0]['fingerprint']:
+    found = module.find(CERTIFICATE, None, lambda name: list_certificates(client, keyword=name))
+    if found and not found['fingerprint']:
         # A listing without a fingerprint: the detail call always reports it.
-        found[0]['fingerprint'] = get_certificate(client, found[0]['certificate_id'])['fingerprint']
-    return found[0] if found else None
+        found['fingerprint'] = get_certificate(client, found['certificate_id'])['fingerprint']
+    return found
 
 
 def comparable(certificate):
@@ -224,7 +229,8 @@ def upload(module, client, facts):
         return predicted(module, facts)
     try:
         created = client.call('UploadUserCertificate', {
-            'Name': params['name'], 'Cert': params['certificate'], 'Key': params['private_key'],
+            'Name': params['name'], 'Cert': '\n'.join(certificate_blocks(params['certificate'])) + '\n',
+            'Key': params['private_key'],
         }, idempotent=True)
     except ApiError as error:
         if error.code != 'NameRepeat':
@@ -237,7 +243,7 @@ def upload(module, client, facts):
                      'purchased certificate, or one uploaded meanwhile)' % params['name'])
             module.fail_api(error, msg=taken)
         return existing
-    return get_certificate(client, created['CertId'], key_size=facts['key_size'], just_created=True)
+    return after_create(lambda: get_certificate(client, created['CertId'], key_size=facts['key_size']))
 
 
 def delete(module, client, certificate, replacing=False):
@@ -277,13 +283,15 @@ def main():
     module = AlicloudModule(
         argument_spec=dict(
             name=dict(type='str', required=True, aliases=['certificate_name']),
-            certificate=dict(type='str', aliases=['cert']),
+            # no_log: a private key pasted into it (refused below) must not be echoed with the task's arguments.
+            certificate=dict(type='str', no_log=True, aliases=['cert']),
             private_key=dict(type='str', no_log=True, aliases=['key']),
             force=dict(type='bool', default=False),
             state=dict(type='str', default='present', choices=['present', 'absent']),
         ),
         required_if=[('state', 'present', ['certificate', 'private_key'])],
         supports_check_mode=True,
+        kinds=[CERTIFICATE],
     )
     params = module.params
     if not 1 <= len(params['name']) <= NAME_LIMIT:
@@ -296,10 +304,7 @@ def main():
         for warning in warnings:
             module.warn(warning)
     client = module.client('cas')
-    try:
-        current = find_certificate(module, client)
-    except ApiError as error:
-        module.fail_api(error)
+    current = find_certificate(module, client)
     module.converge('certificate', current, lambda: upload(module, client, facts),
                     lambda certificate: update(module, client, certificate, facts),
                     lambda certificate: delete(module, client, certificate), comparable)

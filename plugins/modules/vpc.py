@@ -111,11 +111,11 @@ vpc:
       sample: {app: ams}
 '''
 
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import WAIT_ARGUMENT_SPEC
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.network import parse_cidr
-from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiError
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import apply_tags
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import compare_tags
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import merged_tags
@@ -124,23 +124,23 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform impo
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import snake_dict
 
 
+VPC = Kind('VPC', 'VPCs', 'vpc_id', 'VpcId', 'VpcName')
+
+
+def describe(module, client, **query):
+    return client.paginate('DescribeVpcs', dict(query, RegionId=module.region), ('Vpcs', 'Vpc'))
+
+
 def find_vpc(module, client):
     """The one VPC with this id, or with this name in the region; None when there is none."""
-    query = {'RegionId': module.region}
-    if module.params['vpc_id']:
-        query['VpcId'] = module.params['vpc_id']
-    else:
-        query['VpcName'] = module.params['name']
-    found = client.paginate('DescribeVpcs', query, ('Vpcs', 'Vpc'))
-    if len(found) > 1:
-        module.fail_json(msg='%d VPCs are named %r in %s; give vpc_id to choose one: %s' % (
-            len(found), module.params['name'], module.region, ', '.join(v['VpcId'] for v in found)))
-    return snake_dict(found[0]) if found else None
+    found = module.find(VPC, lambda vpc_id: (describe(module, client, VpcId=vpc_id) or [None])[0],
+                        lambda name: describe(module, client, VpcName=name), where=' in %s' % module.region)
+    return snake_dict(found) if found else None
 
 
 def wait_for(module, client, vpc_id, gone=False):
     def fetch():
-        found = client.call('DescribeVpcs', {'RegionId': module.region, 'VpcId': vpc_id})['Vpcs']['Vpc']
+        found = describe(module, client, VpcId=vpc_id)
         return snake_dict(found[0]) if found else None
 
     if gone:
@@ -155,10 +155,7 @@ def comparable(vpc):
 
 def create(module, client):
     params = module.params
-    if params['vpc_id']:
-        # Creating would give another id, so every later run would create again: a twin per run.
-        module.fail_json(msg='VPC %s does not exist in %s; leave out vpc_id to create a VPC.'
-                         % (params['vpc_id'], module.region))
+    module.refuse_twin(VPC)
     if not params['name'] or not params['cidr_block']:
         module.fail_json(msg='Creating a VPC needs name and cidr_block.')
     desired = dict(vpc_name=params['name'], cidr_block=params['cidr_block'],
@@ -215,14 +212,11 @@ def main():
     argument_spec.update(TAGS_ARGUMENT_SPEC)
     argument_spec.update(WAIT_ARGUMENT_SPEC)
     module = AlicloudModule(argument_spec=argument_spec, required_one_of=[['name', 'vpc_id']],
-                            supports_check_mode=True)
+                            supports_check_mode=True, kinds=[VPC])
     if module.params['cidr_block']:
         module.check(parse_cidr, module.params['cidr_block'])
     client = module.client('vpc')
-    try:
-        current = find_vpc(module, client)
-    except ApiError as error:
-        module.fail_api(error)
+    current = find_vpc(module, client)
     module.converge('vpc', current, lambda: create(module, client), lambda vpc: update(module, client, vpc),
                     lambda vpc: delete(module, client, vpc), comparable)
 

@@ -113,6 +113,7 @@ vswitch:
       type: dict
 '''
 
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import WAIT_ARGUMENT_SPEC
@@ -127,27 +128,26 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform impo
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import snake_dict
 
 
+VSWITCH = Kind('vSwitch', 'vSwitches', 'vswitch_id', 'vswitch_id', 'vswitch_name')
+
+
 def describe(module, client, **query):
     query['RegionId'] = module.region
     return [snake_dict(item) for item in client.paginate('DescribeVSwitches', query, ('VSwitches', 'VSwitch'))]
 
 
 def find_vswitch(module, client):
-    params = module.params
-    if params['vswitch_id']:
-        found = describe(module, client, VSwitchId=params['vswitch_id'])
-    else:
+    def by_name(name):
         try:
-            found = describe(module, client, VpcId=params['vpc_id'], VSwitchName=params['name'])
+            return describe(module, client, VpcId=module.params['vpc_id'], VSwitchName=name)
         except ApiError as error:
             # A VPC that does not exist holds no vSwitch: nothing to delete, and create() says the VPC is missing.
             if error.code != 'Forbidden.VpcNotFound':
                 raise
-            found = []
-    if len(found) > 1:
-        module.fail_json(msg='%d vSwitches are named %r in VPC %s; give vswitch_id to choose one: %s' % (
-            len(found), params['name'], params['vpc_id'], ', '.join(v['vswitch_id'] for v in found)))
-    return found[0] if found else None
+            return []
+
+    return module.find(VSWITCH, lambda vswitch_id: (describe(module, client, VSwitchId=vswitch_id) or [None])[0],
+                       by_name, where=' in VPC %s' % module.params['vpc_id'])
 
 
 def wait_for(module, client, vswitch_id, gone=False):
@@ -167,10 +167,7 @@ def comparable(vswitch):
 
 def create(module, client):
     params = module.params
-    if params['vswitch_id']:
-        # Creating would give another id, so every later run would create again: a twin per run.
-        module.fail_json(msg='vSwitch %s does not exist in %s; leave out vswitch_id to create a vSwitch.'
-                         % (params['vswitch_id'], module.region))
+    module.refuse_twin(VSWITCH)
     missing = [name for name in ('name', 'vpc_id', 'zone_id', 'cidr_block') if not params[name]]
     if missing:
         module.fail_json(msg='Creating a vSwitch needs %s.' % ', '.join(missing))
@@ -241,16 +238,13 @@ def main():
     )
     argument_spec.update(TAGS_ARGUMENT_SPEC)
     argument_spec.update(WAIT_ARGUMENT_SPEC)
-    module = AlicloudModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AlicloudModule(argument_spec=argument_spec, supports_check_mode=True, kinds=[VSWITCH])
     if not module.params['vswitch_id'] and not (module.params['name'] and module.params['vpc_id']):
         module.fail_json(msg='Give vswitch_id, or name and vpc_id, to identify the vSwitch.')
     if module.params['cidr_block']:
         module.check(parse_cidr, module.params['cidr_block'])
     client = module.client('vpc')
-    try:
-        current = find_vswitch(module, client)
-    except ApiError as error:
-        module.fail_api(error)
+    current = find_vswitch(module, client)
     module.converge('vswitch', current, lambda: create(module, client), lambda vswitch: update(module, client, vswitch),
                     lambda vswitch: delete(module, client, vswitch), comparable)
 

@@ -58,11 +58,13 @@ if ! grep -q '"origin": 1' "$work/cluster-first.log" || ! grep -q '"edge": 2' "$
   fail "cluster.yml did not report 1 origin and 2 edge nodes in service"
 fi
 
-# Second run: nothing changes, and no mutating call is made.
+# Second run: nothing changes, and no mutating call is made. The numbers come as strings this time, as
+# `-e key=value` gives them: the same values, so the same deployment.
 since=$(marker)
-run infra-second.log infra.yml || fail "infra.yml's second run failed"
+run infra-second.log infra.yml -e deployment_mongodb_disk_size=40 || fail "infra.yml's second run failed"
 expect_no_change infra-second.log
-run cluster-second.log cluster.yml || fail "cluster.yml's second run failed"
+run cluster-second.log cluster.yml -e deployment_dns_ttl=600 -e deployment_node_bandwidth_out=100 \
+  -e deployment_node_disk_size=60 -e deployment_origin_min_size=1 || fail "cluster.yml's second run failed"
 expect_no_change cluster-second.log
 [[ $(mutating_since "$since") -eq 0 ]] || fail "the second run made mutating calls"
 
@@ -83,7 +85,10 @@ refused bad-admin-cidr.log infra.yml -e deployment_admin_cidr=0.0.0.0/0 'not the
 refused bad-access-mode.log infra.yml -e deployment_access_mode=open 'must be one of: public'
 refused bad-bandwidth.log infra.yml -e deployment_mongodb_bandwidth_out=0 'deployment_mongodb_bandwidth_out 1 to 100'
 refused bad-vswitch.log infra.yml -e '{"deployment_vswitch_cidrs": ["10.20.1.0/24", "10.99.2.0/24"]}' \
-  'The network does not fit together'
+  'The network does not fit together: vSwitch block 10.99.2.0/24 is not inside deployment_vpc_cidr 10.20.0.0/16.'
+refused bad-region.log infra.yml -e deployment_region= "deployment_region must name a region, for example cn-hangzhou (got '')"
+refused bad-ttl.log cluster.yml -e deployment_dns_ttl=ten \
+  "argument 'deployment_dns_ttl' is of type str and we were unable to convert to int"
 refused bad-sizes.log cluster.yml -e deployment_origin_min_size=3 'The origin group needs'
 refused bad-password.log cluster.yml -e deployment_mongodb_password=short 'deployment_mongodb_password at least 8'
 refused bad-name.log teardown.yml -e deployment_name=Not_A_Name 'deployment_name must be'

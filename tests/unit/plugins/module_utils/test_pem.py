@@ -188,3 +188,26 @@ def test_a_listed_fingerprint_matches_in_any_spelling(rsa_key, listed, expected)
     spelled = {'SHA1': facts['fingerprint'], 'SHA256': facts['fingerprint_sha256'],
                'sha1-colons': ':'.join(facts['fingerprint'][i:i + 2] for i in range(0, 40, 2)).lower()}
     assert pem.same_certificate(facts, spelled.get(listed, listed)) is expected
+
+
+@pytest.mark.parametrize('which, traditional, header', [
+    ('rsa', True, 'BEGIN RSA PRIVATE KEY'),
+    ('rsa', False, 'BEGIN PRIVATE KEY'),
+    ('ec', True, 'BEGIN EC PRIVATE KEY'),
+    ('ec', False, 'BEGIN PRIVATE KEY'),
+])
+def test_a_certificate_input_holding_a_private_key_is_refused(rsa_key, ec_key, which, traditional, header):
+    key = rsa_key if which == 'rsa' else ec_key
+    combined = key_pem(key, traditional=traditional) + cert_pem(make_certificate(key))
+    assert header in combined
+    with pytest.raises(PemError) as caught:
+        pem.check_pair(combined, key_pem(key), now=NOW)
+    message = str(caught.value)
+    assert message.startswith('The certificate also holds a private key (a -----%s----- block)' % header)
+    assert key_pem(key, traditional=traditional).splitlines()[1] not in message
+
+
+def test_only_the_certificate_blocks_are_kept(rsa_key):
+    leaf, chain = cert_pem(make_certificate(rsa_key)), cert_pem(make_certificate(rsa_key, common_name='ca'))
+    blocks = pem.certificate_blocks('Bag Attributes\n    friendlyName: live\n' + leaf + 'subject=/CN=ca\n' + chain)
+    assert blocks == [leaf.strip(), chain.strip()]

@@ -23,15 +23,6 @@ def describe_nat_gateways(module, client, **query):
     return [snake_dict(item) for item in client.paginate('DescribeNatGateways', query, ('NatGateways', 'NatGateway'))]
 
 
-def one_by_name(module, found, name_key, name, what, scope, id_key):
-    """The one resource whose ``name_key`` is exactly ``name`` (the API may match loosely); twins are an error."""
-    found = [item for item in found if item.get(name_key) == name]
-    if len(found) > 1:
-        module.fail_json(msg='%d %s are named %r %s; give %s to choose one: %s' % (
-            len(found), what, name, scope, id_key, ', '.join(item[id_key] for item in found)))
-    return found[0] if found else None
-
-
 def nat_gateway(module, client, nat_gateway_id):
     """The NAT gateway with this id, or None."""
     found = describe_nat_gateways(module, client, NatGatewayId=nat_gateway_id)

@@ -126,8 +126,8 @@ eip:
 
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.eip_nat import EIP_SETTLED
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.eip_nat import describe_eips
-from ansible_collections.lowlatency.alicloud.plugins.module_utils.eip_nat import one_by_name
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.eip_nat import wait_for_eip
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import WAIT_ARGUMENT_SPEC
@@ -139,15 +139,14 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform impo
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import dict_to_tags
 
 BANDWIDTH_LIMITS = {'PayByBandwidth': 500, 'PayByTraffic': 200}
+EIP = Kind('EIP', 'EIPs', 'allocation_id', 'allocation_id', 'name')
 
 
 def find_eip(module, client):
-    params = module.params
-    if params['allocation_id']:
-        found = describe_eips(module, client, AllocationId=params['allocation_id'])
-        return found[0] if found else None
-    return one_by_name(module, describe_eips(module, client, EipName=params['name']), 'name', params['name'],
-                       'EIPs', 'in %s' % module.region, 'allocation_id')
+    def by_id(allocation_id):
+        return (describe_eips(module, client, AllocationId=allocation_id) or [None])[0]
+
+    return module.find(EIP, by_id, lambda name: describe_eips(module, client, EipName=name), ' in %s' % module.region)
 
 
 def wanted_binding(params):
@@ -277,8 +276,8 @@ def delete(module, client, eip):
 
 
 def check_input(params):
-    if params['name'] == '' or not (params['allocation_id'] or params['name']):
-        raise ValueError('Give allocation_id, or a non-empty name, to identify the EIP.')
+    if not (params['allocation_id'] or params['name']):
+        raise ValueError('Give allocation_id, or a name, to identify the EIP.')
     if params['bandwidth'] is not None:
         limit = BANDWIDTH_LIMITS[params['internet_charge_type'] or 'PayByBandwidth']
         if not 1 <= params['bandwidth'] <= limit:
@@ -298,14 +297,11 @@ def main():
     )
     argument_spec.update(TAGS_ARGUMENT_SPEC)
     argument_spec.update(WAIT_ARGUMENT_SPEC)
-    module = AlicloudModule(argument_spec=argument_spec, supports_check_mode=True,
+    module = AlicloudModule(argument_spec=argument_spec, supports_check_mode=True, kinds=[EIP],
                             mutually_exclusive=[('instance_id', 'nat_gateway_id')])
     module.check(check_input, module.params)
     client = module.client('vpc')
-    try:
-        current = find_eip(module, client)
-    except ApiError as error:
-        module.fail_api(error)
+    current = find_eip(module, client)
     module.converge('eip', current, lambda: create(module, client), lambda eip: update(module, client, eip),
                     lambda eip: delete(module, client, eip), comparable)
 

@@ -119,12 +119,11 @@ nat_gateway:
 
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.eip_nat import describe_nat_gateways
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.eip_nat import nat_gateway
-from ansible_collections.lowlatency.alicloud.plugins.module_utils.eip_nat import one_by_name
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.eip_nat import wait_for_nat_gateway
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import WAIT_ARGUMENT_SPEC
-from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiError
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import apply_tags
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import compare_tags
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.tagging import merged_tags
@@ -132,13 +131,14 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform impo
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import dict_to_tags
 
 
+NAT_GATEWAY = Kind('NAT gateway', 'NAT gateways', 'nat_gateway_id', 'nat_gateway_id', 'name')
+
+
 def find_gateway(module, client):
-    params = module.params
-    if params['nat_gateway_id']:
-        return nat_gateway(module, client, params['nat_gateway_id'])
-    found = describe_nat_gateways(module, client, VpcId=params['vpc_id'], Name=params['name'])
-    return one_by_name(module, found, 'name', params['name'], 'NAT gateways', 'in VPC %s' % params['vpc_id'],
-                       'nat_gateway_id')
+    vpc_id = module.params['vpc_id']
+    return module.find(NAT_GATEWAY, lambda gateway_id: nat_gateway(module, client, gateway_id),
+                       lambda name: describe_nat_gateways(module, client, VpcId=vpc_id, Name=name),
+                       ' in VPC %s' % vpc_id)
 
 
 def comparable(gateway):
@@ -223,15 +223,12 @@ def main():
     )
     argument_spec.update(TAGS_ARGUMENT_SPEC)
     argument_spec.update(WAIT_ARGUMENT_SPEC)
-    module = AlicloudModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AlicloudModule(argument_spec=argument_spec, supports_check_mode=True, kinds=[NAT_GATEWAY])
     params = module.params
-    if params['name'] == '' or not (params['nat_gateway_id'] or params['name'] and params['vpc_id']):
-        module.fail_json(msg='Give nat_gateway_id, or a non-empty name and vpc_id, to identify the NAT gateway.')
+    if not (params['nat_gateway_id'] or params['name'] and params['vpc_id']):
+        module.fail_json(msg='Give nat_gateway_id, or a name and vpc_id, to identify the NAT gateway.')
     client = module.client('vpc')
-    try:
-        current = find_gateway(module, client)
-    except ApiError as error:
-        module.fail_api(error)
+    current = find_gateway(module, client)
     module.converge('nat_gateway', current, lambda: create(module, client),
                     lambda gateway: update(module, client, gateway), lambda gateway: delete(module, client, gateway),
                     comparable)

@@ -49,6 +49,7 @@ PROXY_VARIABLES = ('HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'AL
 CONNECT_TIMEOUT_MS = 5000
 READ_TIMEOUT_MS = 30000
 
+
 class MissingSDK(Exception):
     def __init__(self, distributions):
         super(MissingSDK, self).__init__(

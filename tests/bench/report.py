@@ -19,6 +19,8 @@ import subprocess
 import sys
 
 TASKS = 20
+# Store kinds that are the emulator's bookkeeping or given by the region, not resources the playbooks manage.
+UNMANAGED = ('core.', 'ess.scaling_activity', 'ecs.public_ip', 'alidns.seeded', 'alidns.domain')
 
 PEER_NOTES = """\
 The peer is alibaba's own Ansible modules over footmark, as PyPI has them: `ansible-alicloud` 1.20.0, the
@@ -70,7 +72,8 @@ def per_task(folder):
 def noop(folder, label):
     timings = dict((r['command'], r['median']) for r in load(os.path.join(folder, 'noop-%s.json' % label))['results'])
     calls = load(os.path.join(folder, 'calls-%s.json' % label))
-    resources = sum(load(os.path.join(folder, 'resources-%s.json' % label)).values())
+    resources = sum(count for kind, count in load(os.path.join(folder, 'resources-%s.json' % label)).items()
+                    if not kind.startswith(UNMANAGED))
     return dict(infra=timings['infra'], cluster=timings['cluster'], wall=timings['infra'] + timings['cluster'],
                 calls=calls['total'], mutating=calls['mutating'], resources=resources,
                 per_resource=calls['total'] / float(resources), actions=calls['actions'])
@@ -101,6 +104,16 @@ def peer(folder):
     ])
 
 
+def runs_of(folder):
+    """How many timed runs each hyperfine figure is the median of (the smallest, if they differ)."""
+    counts = []
+    for path in glob.glob(os.path.join(folder, '*.json')):
+        data = load(path)
+        if isinstance(data, dict) and 'results' in data:
+            counts.extend(len(r['times']) for r in data['results'])
+    return min(counts)
+
+
 def table(headers, rows):
     lines = ['| ' + ' | '.join(headers) + ' |', '|' + '---|' * len(headers)]
     lines.extend('| ' + ' | '.join(str(cell) for cell in row) + ' |' for row in rows)
@@ -119,9 +132,9 @@ def main(folder, target):
         '# Benchmarks',
         '',
         'Written by `make bench` (tests/bench/run.sh, tests/bench/report.py) on %s UTC; machine: %s. '
-        'Timings by hyperfine; the emulator runs the `fast` profile without a data plane. Medians; the machine is '
-        'shared, so compare ratios more than absolute times.'
-        % (datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M'), machine()),
+        'Timings by hyperfine; the emulator runs the `fast` profile without a data plane. Each time is the median of '
+        '%d run(s) (BENCH_RUNS); the machine is shared, so compare ratios more than absolute times.'
+        % (datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M'), machine(), runs_of(folder)),
         '',
         '## Per task',
         '',

@@ -47,7 +47,7 @@ def machine():
             cpu = next(line.split(':', 1)[1].strip() for line in handle if line.startswith('model name'))
     except (OSError, StopIteration):
         pass
-    ansible = subprocess.run(['ansible', '--version'], capture_output=True, text=True).stdout.split('\n')[0]
+    ansible = subprocess.run(['ansible', '--version'], capture_output=True, text=True, check=False).stdout.split('\n')[0]
     return '%s, %d cores, Python %s, %s' % (cpu, os.cpu_count(), platform.python_version(), ansible.strip())
 
 

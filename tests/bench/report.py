@@ -125,7 +125,7 @@ def main(folder, target):
     first = load(os.path.join(folder, 'first-deploy.json'))['seconds']
     labels = [('default', 'default sizes (origin 1, edge 2)'), ('edge-2', 'edge group of 2'),
               ('edge-10', 'edge group of 10'), ('edge-30', 'edge group of 30'),
-              ('unrelated-50', 'default sizes, 50 unrelated VPCs in the region')]
+              ('unrelated-50', 'default sizes, 50 unrelated resources (a VPC, 49 security groups)')]
     noops = [(text, noop(folder, label)) for label, text in labels]
     default = noops[0][1]
     sections = [

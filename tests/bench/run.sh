@@ -4,7 +4,10 @@
 #   1. per task: 20 x ansible.builtin.ping vs 20 x lowlatency.alicloud.zone_info vs an empty play, in rounds that
 #      alternate the three (hyperfine times each command BENCH_RUNS times per round);
 #   2. a deployment (infra.yml + cluster.yml), then its no-op runs: wall time, API calls, managed resources;
-#   3. the no-op again with the edge group at 2, 10 and 30 instances, and with 50 unrelated VPCs in the region.
+#   3. the no-op again with the edge group at 2, 10 and 30 instances, and with 50 unrelated resources in the region
+#      (a VPC and 49 security groups: the emulator, like the cloud, allows 10 VPCs per region);
+#   4. the peer (below).
+# BENCH_SECTIONS picks some of: tasks deploy growth unrelated peer (default: all).
 # Every figure lands in $BENCH_OUT as hyperfine JSON or the emulator's call counts; tests/bench/report.py turns them
 # into the table and docs/benchmarks.md.
 set -euo pipefail
@@ -17,6 +20,8 @@ admin=${EMULATOR_ADMIN_URL:?run through tests/utils/with-emulator.sh}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
+sections=" ${BENCH_SECTIONS:-tasks deploy growth unrelated peer} "
+want() { [[ $sections == *" $1 "* ]]; }
 
 # 1. Per task. The module's connection settings come from the environment with-emulator.sh exports.
 play() {  # play NAME MODULE: a playbook of 20 tasks of MODULE (none when MODULE is empty)
@@ -34,6 +39,7 @@ play zone_info lowlatency.alicloud.zone_info
 export ALIBABA_CLOUD_REGION_ID=cn-hangzhou
 inventory="-i localhost, -e ansible_python_interpreter=$(command -v python)"
 for round in $(seq 1 "$rounds"); do
+  want tasks || break
   echo "bench: per-task round $round of $rounds"
   hyperfine -N --style basic --warmup 1 --runs "$runs" --export-json "$out/task-$round.json" \
     -n empty "ansible-playbook $inventory $work/empty.yml" \
@@ -74,47 +80,59 @@ noop() {  # noop LABEL [ARGS...]: calls of one no-op infra + cluster run, then i
     -n cluster "ansible-playbook -i $top/inventories/local $top/playbooks/cluster.yml$extra" > /dev/null
 }
 
+if want deploy || want growth || want unrelated; then
 echo "bench: first deployment"
 start=$EPOCHREALTIME
 playbook infra.yml > "$work/first-infra.log" || { tail -n 30 "$work/first-infra.log"; exit 1; }
 playbook cluster.yml > "$work/first-cluster.log" || { tail -n 30 "$work/first-cluster.log"; exit 1; }
 python -c "import json, sys; json.dump({'seconds': float(sys.argv[2]) - float(sys.argv[1])}, sys.stdout)" \
   "$start" "$EPOCHREALTIME" > "$out/first-deploy.json"
-echo "bench: no-op run"
-noop default
+if want deploy; then
+  echo "bench: no-op run"
+  noop default
+fi
+fi
 
 # 3. Growth.
 for size in 2 10 30; do
+  want growth || break
   echo "bench: edge group of $size"
   sizes=(-e "deployment_edge_desired_capacity=$size" -e "deployment_edge_max_size=$size")
   playbook cluster.yml "${sizes[@]}" > "$work/resize-$size.log" || { tail -n 30 "$work/resize-$size.log"; exit 1; }
   noop "edge-$size" "${sizes[@]}"
 done
-echo "bench: 50 unrelated VPCs, the edge group back at its default size"
-playbook cluster.yml > "$work/resize-back.log" || { tail -n 30 "$work/resize-back.log"; exit 1; }
-cat > "$work/unrelated.yml" <<'EOF'
+if want unrelated; then
+  echo "bench: 50 unrelated resources, the edge group at its default size"
+  playbook cluster.yml > "$work/resize-back.log" || { tail -n 30 "$work/resize-back.log"; exit 1; }
+  cat > "$work/unrelated.yml" <<'EOF'
 ---
-- name: Fifty VPCs the deployment does not manage
+- name: A VPC and 49 security groups the deployment does not manage
   hosts: localhost
   connection: local
   gather_facts: false
   tasks:
     - name: Unrelated VPC
       lowlatency.alicloud.vpc:
-        name: "unrelated-{{ item }}"
+        name: unrelated
         cidr_block: 192.168.0.0/16
-      loop: "{{ range(50) | list }}"
+      register: unrelated
+    - name: Unrelated security groups
+      lowlatency.alicloud.security_group:
+        name: "unrelated-{{ item }}"
+        vpc_id: "{{ unrelated.vpc.vpc_id }}"
+      loop: "{{ range(49) | list }}"
 EOF
-ansible-playbook -i localhost, -e "ansible_python_interpreter=$(command -v python)" "$work/unrelated.yml" \
-  > "$work/unrelated.log" || { tail -n 30 "$work/unrelated.log"; exit 1; }
-noop unrelated-50
+  ansible-playbook -i localhost, -e "ansible_python_interpreter=$(command -v python)" "$work/unrelated.yml" \
+    > "$work/unrelated.log" || { tail -n 30 "$work/unrelated.log"; exit 1; }
+  noop unrelated-50
+fi
 
 # 4. The peer, alibaba's modules over footmark (from PyPI, in a venv of their own: BENCH_PEER_VENV), and ours on the
 # same work: a VPC, two vSwitches and a security group (tests/bench/peer/). The peer reaches the emulator through
 # tests/bench/peer/sitecustomize.py, which only replaces footmark's endpoint resolution. Each first run starts from
 # an empty emulator (this clears the deployment above).
 peer=${BENCH_PEER_VENV:-}
-if [[ -n $peer ]]; then
+if [[ -n $peer ]] && want peer; then
   echo "bench: the peer"
   endpoint=${ALICLOUD_ENDPOINT_URL#*://}
   peer_env=(env "ALICLOUD_ACCESS_KEY=$ALIBABA_CLOUD_ACCESS_KEY_ID" "ALICLOUD_SECRET_KEY=$ALIBABA_CLOUD_ACCESS_KEY_SECRET"

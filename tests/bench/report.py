@@ -69,11 +69,11 @@ def per_task(folder):
                 ratio=median(r[2] for r in rounds), playbook_ratio=median(r[3] for r in rounds))
 
 
-def noop(folder, label):
+def noop(folder, label, unrelated=0):
     timings = dict((r['command'], r['median']) for r in load(os.path.join(folder, 'noop-%s.json' % label))['results'])
     calls = load(os.path.join(folder, 'calls-%s.json' % label))
     resources = sum(count for kind, count in load(os.path.join(folder, 'resources-%s.json' % label)).items()
-                    if not kind.startswith(UNMANAGED))
+                    if not kind.startswith(UNMANAGED)) - unrelated
     return dict(infra=timings['infra'], cluster=timings['cluster'], wall=timings['infra'] + timings['cluster'],
                 calls=calls['total'], mutating=calls['mutating'], resources=resources,
                 per_resource=calls['total'] / float(resources), actions=calls['actions'])
@@ -105,13 +105,13 @@ def peer(folder):
 
 
 def runs_of(folder):
-    """How many timed runs each hyperfine figure is the median of (the smallest, if they differ)."""
+    """How many timed runs the hyperfine figures are medians of: (fewest, most)."""
     counts = []
     for path in glob.glob(os.path.join(folder, '*.json')):
         data = load(path)
         if isinstance(data, dict) and 'results' in data:
             counts.extend(len(r['times']) for r in data['results'])
-    return min(counts)
+    return min(counts), max(counts)
 
 
 def table(headers, rows):
@@ -126,15 +126,15 @@ def main(folder, target):
     labels = [('default', 'default sizes (origin 1, edge 2)'), ('edge-2', 'edge group of 2'),
               ('edge-10', 'edge group of 10'), ('edge-30', 'edge group of 30'),
               ('unrelated-50', 'default sizes, 50 unrelated resources (a VPC, 49 security groups)')]
-    noops = [(text, noop(folder, label)) for label, text in labels]
+    noops = [(text, noop(folder, label, 50 if label == 'unrelated-50' else 0)) for label, text in labels]
     default = noops[0][1]
     sections = [
         '# Benchmarks',
         '',
         'Written by `make bench` (tests/bench/run.sh, tests/bench/report.py) on %s UTC; machine: %s. '
         'Timings by hyperfine; the emulator runs the `fast` profile without a data plane. Each time is the median of '
-        '%d run(s) (BENCH_RUNS); the machine is shared, so compare ratios more than absolute times.'
-        % (datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M'), machine(), runs_of(folder)),
+        '%d to %d run(s) (BENCH_RUNS); the machine is shared, so compare ratios more than absolute times.'
+        % ((datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M'), machine()) + runs_of(folder)),
         '',
         '## Per task',
         '',
@@ -158,7 +158,8 @@ def main(folder, target):
         % (first, default['calls'], default['mutating'], default['resources'], default['per_resource'],
            ', '.join('%s %d' % item for item in sorted(default['actions'].items()))),
         '',
-        table(['no-op run', 'infra.yml s', 'cluster.yml s', 'total s', 'API calls', 'resources', 'calls/resource'],
+        table(['no-op run', 'infra.yml s', 'cluster.yml s', 'total s', 'API calls', 'managed resources',
+               'calls/resource'],
               [[text, '%.1f' % n['infra'], '%.1f' % n['cluster'], '%.1f' % n['wall'], n['calls'], n['resources'],
                 '%.2f' % n['per_resource']] for text, n in noops]),
         '',

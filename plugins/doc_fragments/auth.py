@@ -51,6 +51,14 @@ options:
         key is given.
       - If not set, E(ALIBABA_CLOUD_PROFILE) is used, then E(ALICLOUD_PROFILE).
     type: str
+  api_retry_timeout:
+    description:
+      - How many seconds one API call may keep being retried on throttling, transient server errors and
+        C(resource busy) codes, with exponential backoff and full jitter. V(0) never retries.
+      - An endpoint that refuses connections or cannot be resolved is retried for at most 5 seconds of this budget,
+        so a wrong O(endpoint_url) fails fast.
+      - If not set, E(ALICLOUD_API_RETRY_TIMEOUT) is used, then 120.
+    type: int
 requirements:
   - python >= 3.9
   - alibabacloud-credentials
@@ -58,7 +66,9 @@ requirements:
 notes:
   - "Modules run where the API is reachable, normally on the controller (C(delegate_to: localhost) or a play on localhost)."
   - Every API call is retried with exponential backoff and full jitter on throttling, transient server errors and
-    C(resource busy) codes, for at most two minutes.
+    C(resource busy) codes, for at most O(api_retry_timeout) seconds (two minutes unless set).
+  - API calls go through the Tea OpenAPI core (C(alibabacloud-tea-openapi)); the product SDK package a module lists
+    in its requirements supplies the product's endpoint map when O(endpoint_url) is not set.
 '''
 
     TAGS = r'''

@@ -17,7 +17,10 @@ AUTH_ARGUMENT_SPEC = dict(
     region=dict(type='str', aliases=['region_id']),
     endpoint_url=dict(type='str'),
     profile=dict(type='str'),
+    api_retry_timeout=dict(type='int'),
 )
+
+DEFAULT_API_RETRY_TIMEOUT = 120
 
 # Each option's environment variables, first match wins: the SDK's own names, then the older alicloud ones.
 ENVIRONMENT = dict(
@@ -27,6 +30,7 @@ ENVIRONMENT = dict(
     region=('ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION'),
     endpoint_url=('ALICLOUD_ENDPOINT_URL',),
     profile=('ALIBABA_CLOUD_PROFILE', 'ALICLOUD_PROFILE'),
+    api_retry_timeout=('ALICLOUD_API_RETRY_TIMEOUT',),
 )
 
 LOOPBACK_HOSTS = ('localhost', '127.0.0.1', '::1')
@@ -50,6 +54,19 @@ def _how_to_set(name):
     return 'the %s option or %s' % (name, ' / '.join(ENVIRONMENT[name]))
 
 
+def _seconds(value):
+    if value is None:
+        return DEFAULT_API_RETRY_TIMEOUT
+    try:
+        seconds = int(value)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise ConfigurationError('api_retry_timeout must be a whole number of seconds, 0 or more (0: never retry), '
+                                 'got %r; set %s.' % (value, _how_to_set('api_retry_timeout')))
+    return seconds
+
+
 def parse_endpoint_url(url):
     """'http://127.0.0.1:8765' -> ('127.0.0.1:8765', 'http', '127.0.0.1'). The SDK wants host[:port] only."""
     parsed = urlparse(url if '://' in url else 'https://' + url)
@@ -65,9 +82,10 @@ def resolve_connection(params, environ):
 
     Keys: access_key_id, access_key_secret, security_token (None when the SDK default chain should be used),
     region, profile, endpoint (host[:port] or None), protocol, emulated (an override that is not an
-    Alibaba Cloud host), loopback.
+    Alibaba Cloud host), loopback, api_retry_timeout (seconds).
     """
     settings = dict((name, _first(name, params, environ)) for name in ENVIRONMENT)
+    settings['api_retry_timeout'] = _seconds(settings['api_retry_timeout'])
     if bool(settings['access_key_id']) != bool(settings['access_key_secret']):
         missing = 'access_key_secret' if settings['access_key_id'] else 'access_key_id'
         raise ConfigurationError('Incomplete credentials: set %s too.' % _how_to_set(missing))

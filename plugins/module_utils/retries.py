@@ -18,6 +18,14 @@ import time
 THROTTLED = 'throttled'
 TRANSIENT = 'transient'
 BUSY = 'busy'
+UNREACHABLE = 'unreachable'
+
+# An endpoint that refuses connections (or has no address) is a wrong URL or a stopped service far more often than
+# a blip: retry it for this long only, so a mistake surfaces in seconds while throttling keeps the whole budget.
+UNREACHABLE_TIMEOUT = 5
+
+# What urllib3 (under darabonba) says when the request never left: no connection was made.
+_NOT_CONNECTED = ('NewConnectionError', 'NameResolutionError', 'ConnectTimeoutError', 'Connection refused')
 
 # Server-side hiccups any product may return; safe to retry.
 TRANSIENT_CODES = frozenset((
@@ -55,17 +63,23 @@ def is_read_action(action):
     return action.startswith(READ_ACTION_PREFIXES)
 
 
-def _is_connection_error(error):
-    # darabonba wraps network failures (refused, reset, timeout) as UnretryableException(inner=RetryError).
+def _connection_error(error):
+    """The network failure under ``error`` (refused, reset, timeout), or None when the API itself answered.
+
+    darabonba wraps network failures as UnretryableException(inner=RetryError) with urllib3's text as message.
+    """
     inner = getattr(error, 'inner_exception', None)
-    return type(error).__name__ == 'UnretryableException' and type(inner).__name__ == 'RetryError'
+    if type(error).__name__ == 'UnretryableException' and type(inner).__name__ == 'RetryError':
+        return inner
+    return None
 
 
 def classify(error, product, extra_codes=(), repeatable=False):
-    """Return THROTTLED, TRANSIENT, BUSY, or None when the error must not be retried.
+    """Return THROTTLED, TRANSIENT, BUSY, UNREACHABLE, or None when the error must not be retried.
 
     ``repeatable`` says whether sending the same request again is harmless (a read, or a write that carries a
-    ClientToken); only then is a connection failure, whose outcome is unknown, retried.
+    ClientToken); only then is a connection failure after the request may have left, whose outcome is unknown,
+    retried. A request that never left (no connection) is UNREACHABLE, retried briefly whatever the action.
     """
     code = getattr(error, 'code', None) or ''
     status = getattr(error, 'status_code', None)
@@ -75,7 +89,10 @@ def classify(error, product, extra_codes=(), repeatable=False):
         return TRANSIENT
     if code in BUSY_CODES.get(product, ()) or code in extra_codes:
         return BUSY
-    if repeatable and _is_connection_error(error):
+    failure = _connection_error(error)
+    if failure is not None and any(sign in str(failure) for sign in _NOT_CONNECTED):
+        return UNREACHABLE
+    if repeatable and failure is not None:
         return TRANSIENT
     return None
 
@@ -85,19 +102,23 @@ def backoff_delay(attempt, base=0.5, cap=20.0, uniform=random.uniform):
     return uniform(0, min(cap, base * (2 ** attempt)))
 
 
-def call_with_retries(func, classify_error, timeout, sleep=time.sleep, clock=time.monotonic, delay=backoff_delay):
-    """Call ``func()`` until it succeeds, a non-retryable error occurs, or ``timeout`` seconds would be exceeded.
+def call_with_retries(func, classify_error, timeout, sleep=time.sleep, clock=time.monotonic, delay=backoff_delay,
+                      unreachable_timeout=UNREACHABLE_TIMEOUT):
+    """Call ``func()`` until it succeeds, a non-retryable error occurs, or ``timeout`` seconds would be exceeded
+    (``unreachable_timeout`` for an UNREACHABLE error).
 
     ``classify_error(error)`` returns a retry kind or None. The last error is re-raised when time runs out.
     """
-    deadline = clock() + timeout
+    start = clock()
     attempt = 0
     while True:
         try:
             return func()
         except Exception as error:  # the SDK's exception classes are only known once it is imported
-            if classify_error(error) is None:
+            kind = classify_error(error)
+            if kind is None:
                 raise
+            deadline = start + (min(timeout, unreachable_timeout) if kind == UNREACHABLE else timeout)
             pause = delay(attempt)
             retry_after = getattr(error, 'retry_after', None)
             if isinstance(retry_after, (int, float)) and retry_after > 0:

@@ -4,32 +4,40 @@
 
 """The only code that imports the Alibaba Cloud SDKs.
 
-Each product's SDK is imported on first use, so a module pays only for the product it calls. Modules speak in
-API terms: ``client.call('DescribeVpcs', {'RegionId': ..., 'VpcName': ...})`` with wire (PascalCase) parameter
-names, and get the response body back as a plain dict with wire names.
+Modules speak in API terms: ``client.call('DescribeVpcs', {'RegionId': ..., 'VpcName': ...})`` with wire (PascalCase)
+parameter names, and get the response body back as a plain dict with wire names.
+
+Every call goes through the Tea OpenAPI core's generic ``call_api``: the same signed RPC request a product SDK sends
+(each product client's methods end in that very call), without importing the product's client and models packages,
+which cost a module process more than its whole API call (docs/benchmarks.md). The product packages stay the source
+of truth: the unit tests check every action and parameter the collection sends against their models, and check
+that the product SDK sends each of them exactly as this generic path does (POST, every parameter in the query).
+On the real cloud the product's endpoint map is read from its installed client source (see product_endpoint).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import functools
+import ast
 import importlib
+import importlib.util
 import os
+import re
 
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.retries import call_with_retries
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.retries import classify
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.retries import is_read_action
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform import client_token
 
-# product -> (import package, PyPI distribution)
+# product -> (API version, product SDK package, its PyPI distribution)
 PRODUCTS = dict(
-    vpc=('alibabacloud_vpc20160428', 'alibabacloud-vpc20160428'),
-    ecs=('alibabacloud_ecs20140526', 'alibabacloud-ecs20140526'),
-    ess=('alibabacloud_ess20220222', 'alibabacloud-ess20220222'),
-    alb=('alibabacloud_alb20200616', 'alibabacloud-alb20200616'),
-    cas=('alibabacloud_cas20200407', 'alibabacloud-cas20200407'),
-    alidns=('alibabacloud_alidns20150109', 'alibabacloud-alidns20150109'),
+    vpc=('2016-04-28', 'alibabacloud_vpc20160428', 'alibabacloud-vpc20160428'),
+    ecs=('2014-05-26', 'alibabacloud_ecs20140526', 'alibabacloud-ecs20140526'),
+    ess=('2022-02-22', 'alibabacloud_ess20220222', 'alibabacloud-ess20220222'),
+    alb=('2020-06-16', 'alibabacloud_alb20200616', 'alibabacloud-alb20200616'),
+    cas=('2020-04-07', 'alibabacloud_cas20200407', 'alibabacloud-cas20200407'),
+    alidns=('2015-01-09', 'alibabacloud_alidns20150109', 'alibabacloud-alidns20150109'),
 )
 
 # Header carrying the region to an emulator, for the many calls that have no RegionId parameter (the real cloud
@@ -38,8 +46,7 @@ EMULATOR_REGION_HEADER = 'x-emulator-region'
 
 PROXY_VARIABLES = ('HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy')
 
-DEFAULT_RETRY_TIMEOUT = 120
-CONNECT_TIMEOUT_MS = 10000
+CONNECT_TIMEOUT_MS = 5000
 READ_TIMEOUT_MS = 30000
 
 
@@ -69,20 +76,23 @@ def _import(package, distribution):
         raise MissingSDK([distribution])
 
 
-@functools.lru_cache(maxsize=None)
-def _product_modules(product):
-    package, distribution = PRODUCTS[product]
-    return _import(package + '.client', distribution), _import(package + '.models', distribution)
+_ENDPOINT_MAP = re.compile(r"self\._endpoint_map = (\{[^}]*\})")
 
 
-def _method_name(client_class, action):
-    # SDK method names are snake_case with quirks (describe_vswitches, create_vswitch, list_asyn_jobs);
-    # match the action against them with underscores and case ignored.
-    wanted = action.lower()
-    for name in dir(client_class):
-        if name.replace('_', '') == wanted:
-            return name
-    raise ValueError('The SDK has no operation %s' % action)
+def product_endpoint(product, region):
+    """The host a product's SDK client would call for ``region``: its endpoint map, else the regional rule.
+
+    The map is read from the product package's client source rather than by importing it, which would import
+    the product's whole models package as well (the unit tests compare the result with the product client's own).
+    """
+    package, distribution = PRODUCTS[product][1:]
+    spec = importlib.util.find_spec(package)
+    if spec is None:
+        raise MissingSDK([distribution])
+    with open(os.path.join(spec.submodule_search_locations[0], 'client.py')) as source:
+        found = _ENDPOINT_MAP.search(source.read())
+    endpoints = ast.literal_eval(found.group(1)) if found else {}
+    return endpoints.get(region) or '%s.%s.aliyuncs.com' % (product, region)
 
 
 def _credential_client(profile):
@@ -126,17 +136,31 @@ def _as_api_error(action, error):
 class ApiClient(object):
     """One product's client with the collection's retry policy around every call."""
 
-    def __init__(self, product, settings, nonce, retry_timeout=DEFAULT_RETRY_TIMEOUT):
-        client_module, self._models = _product_modules(product)
+    def __init__(self, product, settings, nonce, retry_timeout=None):
+        core = _import('alibabacloud_tea_openapi.client', 'alibabacloud-tea-openapi')
+        self._models = _import('alibabacloud_tea_openapi.utils_models', 'alibabacloud-tea-openapi')
+        self._utils = _import('alibabacloud_tea_openapi.utils', 'alibabacloud-tea-openapi').Utils
+        self._runtime = _import('darabonba.runtime', 'alibabacloud-tea-openapi').RuntimeOptions
         if settings['loopback']:
             # darabonba hands HTTP(S)_PROXY to requests explicitly, ignoring NO_PROXY, even for 127.0.0.1.
             for variable in PROXY_VARIABLES:
                 os.environ.pop(variable, None)
         self.product = product
         self.region = settings['region']
-        self._client = client_module.Client(build_config(settings))
+        self._version = PRODUCTS[product][0]
+        config = build_config(settings)
+        if not settings['endpoint']:
+            config.endpoint = product_endpoint(product, settings['region'])
+        self._client = core.Client(config)
         self._nonce = nonce
-        self._retry_timeout = retry_timeout
+        self._retry_timeout = settings['api_retry_timeout'] if retry_timeout is None else retry_timeout
+
+    def request(self, action, params):
+        """What the product SDK's method for ``action`` hands to call_api: every parameter in the query."""
+        spec = self._models.Params(action=action, version=self._version, protocol='HTTPS', pathname='/',
+                                   method='POST', auth_type='AK', style='RPC', req_body_type='formData',
+                                   body_type='json')
+        return spec, self._models.OpenApiRequest(query=self._utils.query(params))
 
     def call(self, action, params=None, retry_codes=(), idempotent=False):
         """Call ``action`` with wire-named ``params``; return the response body as a dict of wire names.
@@ -148,20 +172,23 @@ class ApiClient(object):
         params = dict((k, v) for k, v in (params or {}).items() if v is not None)
         if idempotent:
             params['ClientToken'] = client_token(action, params, self._nonce)
-        request = getattr(self._models, action + 'Request')().from_map(params)
-        method = getattr(self._client, _method_name(type(self._client), action))
+        spec, request = self.request(action, params)
         repeatable = idempotent or is_read_action(action)
 
         def classify_error(error):
             return classify(error, self.product, retry_codes, repeatable)
 
+        def send():
+            return self._client.call_api(spec, request, self._runtime())
+
         try:
-            response = call_with_retries(lambda: method(request), classify_error, self._retry_timeout)
+            response = call_with_retries(send, classify_error, self._retry_timeout)
         except Exception as error:  # the SDK's exception classes differ by version; all carry code/data
             raise _as_api_error(action, error)
-        if response.body is None:  # the SDK swallows a body it cannot map and returns None
-            raise ApiError(action, 'InvalidResponse', 'the response body did not match the SDK model')
-        return response.body.to_map()
+        body = response.get('body')
+        if not isinstance(body, dict):
+            raise ApiError(action, 'InvalidResponse', 'the response body is not a JSON object')
+        return body
 
     def paginate(self, action, params, items, page_size=50):
         """Every item of a list/describe call over all pages (see collect_pages)."""

@@ -87,3 +87,17 @@ def test_secrets_of_lists_secret_and_token_only():
     settings = resolve_connection({'region': 'r', 'access_key_id': 'id', 'access_key_secret': 's',
                                    'security_token': 't'}, {})
     assert sorted(secrets_of(settings)) == ['s', 't']
+
+
+def test_the_retry_budget_is_two_minutes_unless_the_option_or_the_environment_sets_it():
+    base = {'region': 'cn-hangzhou'}
+    assert resolve_connection(base, {})['api_retry_timeout'] == 120
+    assert resolve_connection(base, {'ALICLOUD_API_RETRY_TIMEOUT': '30'})['api_retry_timeout'] == 30
+    assert resolve_connection(dict(base, api_retry_timeout=0), {'ALICLOUD_API_RETRY_TIMEOUT': '30'})[
+        'api_retry_timeout'] == 0
+
+
+@pytest.mark.parametrize('value', ['soon', '-1'])
+def test_a_retry_budget_that_is_not_whole_seconds_is_refused(value):
+    with pytest.raises(ConfigurationError, match='ALICLOUD_API_RETRY_TIMEOUT'):
+        resolve_connection({'region': 'cn-hangzhou'}, {'ALICLOUD_API_RETRY_TIMEOUT': value})

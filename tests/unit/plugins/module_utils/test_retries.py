@@ -55,7 +55,7 @@ def test_action_specific_codes_extend_the_product_list():
 
 
 def test_connection_errors_are_retried_only_when_repeating_is_harmless():
-    error = UnretryableException(RetryError('connection refused'))
+    error = UnretryableException(RetryError("('Connection aborted.', RemoteDisconnected())"))
     assert retries.classify(error, 'vpc', repeatable=False) is None
     assert retries.classify(error, 'vpc', repeatable=True) == TRANSIENT
 
@@ -128,3 +128,39 @@ def test_server_retry_after_is_a_minimum_pause():
 def test_read_actions_are_recognised():
     assert retries.is_read_action('DescribeVpcs') and retries.is_read_action('ListAsynJobs')
     assert not retries.is_read_action('CreateVpc') and not retries.is_read_action('DeleteVSwitch')
+
+
+def not_connected():
+    return UnretryableException(RetryError("HTTPConnectionPool(host='127.0.0.1', port=1): Max retries exceeded "
+                                           "(Caused by NewConnectionError('Failed to establish a new connection: "
+                                           "[Errno 111] Connection refused'))"))
+
+
+def test_a_connection_never_made_is_unreachable_whatever_the_action():
+    assert retries.classify(not_connected(), 'vpc', repeatable=False) == retries.UNREACHABLE
+    reset = UnretryableException(RetryError("('Connection aborted.', ConnectionResetError(104))"))
+    assert retries.classify(reset, 'vpc', repeatable=True) == TRANSIENT
+
+
+def test_an_unreachable_endpoint_gets_a_few_seconds_while_throttling_keeps_the_budget():
+    clock = FakeClock()
+    func, calls = failing([not_connected()] * 1000)
+    with pytest.raises(UnretryableException):
+        retries.call_with_retries(func, lambda e: retries.classify(e, 'vpc'), 120, clock.sleep, clock,
+                                  delay=lambda attempt: 1.0)
+    assert clock.now <= retries.UNREACHABLE_TIMEOUT and len(calls) == retries.UNREACHABLE_TIMEOUT + 1
+    clock = FakeClock()
+    func, calls = failing([ClientException('Throttling.User')] * 1000)
+    with pytest.raises(ClientException):
+        retries.call_with_retries(func, lambda e: retries.classify(e, 'vpc'), 120, clock.sleep, clock,
+                                  delay=lambda attempt: 1.0)
+    assert clock.now == 120 and len(calls) == 121
+
+
+def test_a_zero_budget_never_retries():
+    clock = FakeClock()
+    func, calls = failing([ClientException('Throttling.User')])
+    with pytest.raises(ClientException):
+        retries.call_with_retries(func, lambda e: retries.classify(e, 'vpc'), 0, clock.sleep, clock,
+                                  delay=lambda attempt: 0.5)
+    assert len(calls) == 1

@@ -3,6 +3,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 import pytest
 
 from ansible_collections.lowlatency.alicloud.plugins.module_utils import sdk
@@ -70,19 +72,52 @@ def test_without_keys_the_default_credential_chain_is_handed_to_the_sdk():
     assert type(config.credential).__module__ == 'alibabacloud_credentials.client'
 
 
-def test_actions_map_to_sdk_methods_despite_the_naming_quirks():
-    client_module, models = sdk._product_modules('vpc')
-    assert sdk._method_name(client_module.Client, 'DescribeVSwitches') == 'describe_vswitches'
-    assert sdk._method_name(client_module.Client, 'CreateVpc') == 'create_vpc'
-    with pytest.raises(ValueError):
-        sdk._method_name(client_module.Client, 'NoSuchAction')
-
-
 def test_a_missing_sdk_names_the_package_to_install(monkeypatch):
-    monkeypatch.setitem(sdk.PRODUCTS, 'nope', ('no_such_sdk_package', 'no-such-sdk-package'))
+    monkeypatch.setitem(sdk.PRODUCTS, 'nope', ('2020-01-01', 'no_such_sdk_package', 'no-such-sdk-package'))
     with pytest.raises(sdk.MissingSDK) as raised:
-        sdk._product_modules('nope')
+        sdk.product_endpoint('nope', 'cn-hangzhou')
     assert 'pip install no-such-sdk-package' in str(raised.value)
+
+
+def emulated_client(**extra):
+    settings = resolve_connection(dict({'region': 'cn-shanghai', 'access_key_id': 'a', 'access_key_secret': 'b',
+                                        'endpoint_url': 'http://127.0.0.1:8765'}, **extra), {})
+    return sdk.ApiClient('vpc', settings, 'nonce')
+
+
+def test_a_call_is_one_rpc_request_of_the_product_version_with_every_parameter_in_the_query(monkeypatch):
+    client = emulated_client()
+    sent = []
+    monkeypatch.setattr(client._client, 'call_api',
+                        lambda params, request, runtime: sent.append((params, request)) or {'body': {'Vpcs': {}}})
+    assert client.call('DescribeVpcs', {'RegionId': 'cn-shanghai', 'VpcName': None,
+                                        'Tag': [{'Key': 'app', 'Value': 'ams'}]}) == {'Vpcs': {}}
+    params, request = sent[0]
+    assert (params.action, params.version, params.method, params.style) == ('DescribeVpcs', '2016-04-28', 'POST', 'RPC')
+    assert request.query == {'RegionId': 'cn-shanghai', 'Tag.1.Key': 'app', 'Tag.1.Value': 'ams'}
+    assert request.body is None
+
+
+def test_a_body_that_is_not_an_object_is_an_api_error(monkeypatch):
+    client = emulated_client()
+    monkeypatch.setattr(client._client, 'call_api', lambda params, request, runtime: {'body': 'oops'})
+    with pytest.raises(sdk.ApiError, match='InvalidResponse'):
+        client.call('DescribeVpcs', {})
+
+
+def test_the_retry_budget_comes_from_the_settings(monkeypatch):
+    assert emulated_client()._retry_timeout == 120
+    assert emulated_client(api_retry_timeout=7)._retry_timeout == 7
+
+
+def test_a_refused_connection_fails_within_seconds_even_with_a_long_budget():
+    settings = resolve_connection({'region': 'cn-shanghai', 'access_key_id': 'a', 'access_key_secret': 'b',
+                                   'endpoint_url': 'http://127.0.0.1:1', 'api_retry_timeout': 600}, {})
+    started = time.monotonic()
+    with pytest.raises(sdk.ApiError) as raised:
+        sdk.ApiClient('vpc', settings, 'nonce').call('DescribeVpcs', {'RegionId': 'cn-shanghai'})
+    assert raised.value.code == 'ConnectionError' and 'refused' in raised.value.message
+    assert time.monotonic() - started < 8
 
 
 def test_sdk_errors_become_api_errors_with_the_raw_message():

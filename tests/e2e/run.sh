@@ -83,17 +83,6 @@ fail() {
   exit 1
 }
 
-# The resources in the emulator's state, by kind, but for its bookkeeping (core.*, such as the asynchronous jobs'
-# history ListAsynJobs reads) and the account's own DNS domain example.com, which Alidns seeds on first use.
-resources() {
-  curl -sf "$EMULATOR_ADMIN_URL/state" | python3 -c '
-import json, sys
-resources = json.load(sys.stdin)["resources"]
-seeded = {"alidns.seeded": {"account"}, "alidns.domain": {"example.com"}}
-left = ((kind, sorted(set(found) - seeded.get(kind, set()))) for kind, found in sorted(resources.items())
-        if not kind.startswith("core."))
-print(" ".join("%s:%s" % (kind, ",".join(ids)) for kind, ids in left if ids))'
-}
 
 run site-first.log site.yml || fail "site.yml failed"
 run verify.log verify.yml || fail "verify.yml failed"
@@ -147,7 +136,7 @@ run teardown.log teardown.yml || fail "teardown.yml failed"
 if [[ $E2E_MODE == test ]]; then
   # Nothing left: no resource in the emulator but the account's DNS domain (seeded on first use), and no host or
   # listener proxy in its data plane.
-  left=$(resources)
+  left=$("$top/tests/utils/emulator-leftovers.sh")
   [[ -z $left ]] || fail "teardown left resources in the emulator: $left"
   plane=$(admin dataplane 'len(d["instances"]) + len(d["listeners"])')
   [[ $plane -eq 0 ]] || fail "teardown left $plane hosts or listener proxies in the data plane"

@@ -18,7 +18,9 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.retries import answer_lost
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.retries import call_with_retries
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiError
 
 VISIBILITY_WINDOW = 30.0  # seconds; the cloud documents "a short time", observed delays are about a second
 NOT_YET_VISIBLE = 'not yet visible'
@@ -53,3 +55,19 @@ def after_create(call, read=False, window=VISIBILITY_WINDOW, sleep=time.sleep, c
         return call_with_retries(attempt, classify, window, sleep=sleep, clock=clock)
     except _Unlisted:
         return None
+
+
+def create_once(create, find, window=VISIBILITY_WINDOW, sleep=time.sleep, clock=time.monotonic):
+    """``create()`` through an API that takes no ClientToken, without making a twin when its answer is lost.
+
+    When the connection fails after the request may have reached the cloud, the resource may exist: ``find()``
+    looks for it (for as long as the cloud may not list it yet) and what it returns, shaped as the create's answer,
+    stands for that answer. Only when nothing is found is the create sent again, once.
+    """
+    try:
+        return create()
+    except ApiError as error:
+        if not answer_lost(error):
+            raise
+    found = after_create(find, read=True, window=window, sleep=sleep, clock=clock)
+    return found if found is not None else create()

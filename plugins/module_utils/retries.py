@@ -59,6 +59,12 @@ BUSY_CODES = {
 READ_ACTION_PREFIXES = ('Describe', 'List', 'Get', 'Query', 'Check')
 
 
+def answer_lost(error):
+    """True for an ApiError saying the connection failed after the request may have reached the cloud: the call's
+    outcome is unknown (a request that never left is not such a failure)."""
+    return error.code == 'ConnectionError' and not any(sign in error.message for sign in _NOT_CONNECTED)
+
+
 def is_read_action(action):
     return action.startswith(READ_ACTION_PREFIXES)
 

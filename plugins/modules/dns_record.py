@@ -163,6 +163,7 @@ record:
       type: bool
 '''
 
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.consistency import create_once
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.dns import check_record
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.dns import conflicting
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.dns import normalise_domain
@@ -249,7 +250,12 @@ def add(module, client, record, host_records):
     if module.check_mode:
         return record.after()
     try:
-        created = client.call('AddDomainRecord', dict(record.wire(), DomainName=record.domain))
+        # AddDomainRecord takes no ClientToken: after a lost answer, the host's record of this type, line and
+        # value is the answer.
+        created = create_once(lambda: client.call('AddDomainRecord', dict(record.wire(), DomainName=record.domain)),
+                              lambda: next(({'RecordId': r['record_id']} for r in record.describe(client)
+                                            if r['type'] == record.type and r['line'] == record.line
+                                            and record.matches(r)), None))
     except ApiError as error:
         if error.code == 'DomainRecordConflict':
             fail_conflict(module, record, blocking, error)

@@ -107,6 +107,7 @@ import json
 
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import check_name
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import key_fingerprint
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.consistency import create_once
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
@@ -120,10 +121,13 @@ from ansible_collections.lowlatency.alicloud.plugins.module_utils.transform impo
 KEY_PAIR = Kind('Key pair', 'key pairs', None, 'KeyPairName', 'KeyPairName')
 
 
-def find_key_pair(module, client):
+def listed(module, client, name):
     # KeyPairName filters with '*' wildcards, otherwise exactly; check_name has ruled out '*' already.
-    found = module.find(KEY_PAIR, None, lambda name: client.paginate(
-        'DescribeKeyPairs', {'RegionId': module.region, 'KeyPairName': name}, ('KeyPairs', 'KeyPair')))
+    return client.paginate('DescribeKeyPairs', {'RegionId': module.region, 'KeyPairName': name}, ('KeyPairs', 'KeyPair'))
+
+
+def find_key_pair(module, client):
+    found = module.find(KEY_PAIR, None, lambda name: listed(module, client, name))
     return snake_dict(found) if found else None
 
 
@@ -132,10 +136,12 @@ def comparable(key_pair):
 
 
 def import_key(module, client, tags):
-    imported = client.call('ImportKeyPair', {
-        'RegionId': module.region, 'KeyPairName': module.params['name'],
+    name = module.params['name']
+    # ImportKeyPair takes no ClientToken: after a lost answer, the key pair found by its name is the answer.
+    imported = create_once(lambda: client.call('ImportKeyPair', {
+        'RegionId': module.region, 'KeyPairName': name,
         'PublicKeyBody': module.params['public_key'].strip(), 'Tag': dict_to_tags(tags),
-    })
+    }), lambda: next((k for k in listed(module, client, name) if k['KeyPairName'] == name), None))
     return dict(key_pair_name=imported['KeyPairName'], key_pair_finger_print=imported['KeyPairFingerPrint'], tags=tags)
 
 

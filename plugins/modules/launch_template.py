@@ -243,6 +243,7 @@ launch_template:
 import json
 
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.compute import check_name
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.consistency import create_once
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import TAGS_ARGUMENT_SPEC
@@ -340,9 +341,14 @@ def create(module, client):
                          merged_tags({}, params['tags']), content)
     if module.check_mode:
         return view
-    created = client.call('CreateLaunchTemplate', dict(
+    def found():  # CreateLaunchTemplate takes no ClientToken: after a lost answer, the template of this name
+        template = find_template(module, client)
+        return template and {'LaunchTemplateId': template['LaunchTemplateId'],
+                             'LaunchTemplateVersionNumber': template['LatestVersionNumber']}
+
+    created = create_once(lambda: client.call('CreateLaunchTemplate', dict(
         content_request(content), RegionId=module.region, LaunchTemplateName=params['name'],
-        VersionDescription=params['version_description'], TemplateTag=dict_to_tags(params['tags']) or None))
+        VersionDescription=params['version_description'], TemplateTag=dict_to_tags(params['tags']) or None)), found)
     number = int(created['LaunchTemplateVersionNumber'])
     return dict(view, launch_template_id=created['LaunchTemplateId'], default_version_number=number,
                 latest_version_number=number)

@@ -177,6 +177,7 @@ scaling_rule:
 '''
 
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.consistency import after_create
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.consistency import create_once
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.finding import Kind
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.scaling import RULE_TYPES
@@ -248,8 +249,12 @@ def create(module, ess, group_id, rules, wanted):
     if module.check_mode:
         return predicted(dict(scaling_rule_id='', scaling_rule_ari='', scaling_rule_name=params['name'],
                               scaling_group_id=group_id), wanted)
-    created = ess.call('CreateScalingRule', dict(wanted, RegionId=module.region, ScalingGroupId=group_id,
-                                                 ScalingRuleName=params['name']))
+    # CreateScalingRule takes no ClientToken: after a lost answer, the group's rule of this name is the answer.
+    created = create_once(lambda: ess.call('CreateScalingRule', dict(wanted, RegionId=module.region,
+                                                                     ScalingGroupId=group_id,
+                                                                     ScalingRuleName=params['name'])),
+                          lambda: next((rule for rule in group_rules(module, ess, group_id)
+                                        if rule['ScalingRuleName'] == params['name']), None))
     return after_create(lambda: read_back(module, ess, created['ScalingRuleId']), read=True)
 
 

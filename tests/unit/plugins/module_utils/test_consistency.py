@@ -6,6 +6,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.consistency import after_create
+from ansible_collections.lowlatency.alicloud.plugins.module_utils.consistency import create_once
 from ansible_collections.lowlatency.alicloud.plugins.module_utils.sdk import ApiError
 
 
@@ -71,3 +72,47 @@ def test_other_errors_are_not_retried():
     with pytest.raises(ApiError):
         after_create(call, sleep=clock.sleep, clock=clock)
     assert len(calls) == 1
+
+
+LOST = ApiError('ImportKeyPair', 'ConnectionError', "('Connection aborted.', RemoteDisconnected('Remote end closed "
+                                                    "connection without response'))")
+NEVER_LEFT = ApiError('ImportKeyPair', 'ConnectionError', 'NewConnectionError: [Errno 111] Connection refused')
+
+
+def creates(*outcomes):
+    """A create that raises or returns each outcome in turn, recording its calls."""
+    calls = []
+
+    def create():
+        outcome = outcomes[len(calls)]
+        calls.append(outcome)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+    return create, calls
+
+
+def test_a_lost_answer_is_replaced_by_the_resource_found_and_nothing_is_sent_again():
+    clock = Clock()
+    create, calls = creates(LOST)
+    found, _ = visible_after(2.0, clock, result={'KeyPairName': 'ops'}, answer_none=True)
+    assert create_once(create, found, sleep=clock.sleep, clock=clock) == {'KeyPairName': 'ops'}
+    assert len(calls) == 1
+
+
+def test_a_lost_request_that_made_nothing_is_sent_once_more():
+    clock = Clock()
+    create, calls = creates(LOST, {'KeyPairName': 'ops'})
+    looks = []
+    assert create_once(create, lambda: looks.append(clock.now), window=10, sleep=clock.sleep, clock=clock) == {
+        'KeyPairName': 'ops'}
+    assert len(calls) == 2 and len(looks) > 2 and looks[-1] > 2  # looked for a while before sending it again
+
+
+@pytest.mark.parametrize('error', [NEVER_LEFT, ApiError('ImportKeyPair', 'KeyPair.AlreadyExist', 'exists')])
+def test_other_failures_are_the_callers_and_nothing_is_looked_up(error):
+    create, calls = creates(error)
+    looked = []
+    with pytest.raises(ApiError) as raised:
+        create_once(create, lambda: looked.append(1))
+    assert raised.value is error and looked == [] and len(calls) == 1

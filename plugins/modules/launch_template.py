@@ -341,6 +341,7 @@ def create(module, client):
                          merged_tags({}, params['tags']), content)
     if module.check_mode:
         return view
+
     def found():  # CreateLaunchTemplate takes no ClientToken: after a lost answer, the template of this name
         template = find_template(module, client)
         return template and {'LaunchTemplateId': template['LaunchTemplateId'],
